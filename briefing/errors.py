@@ -1,0 +1,79 @@
+"""The one error tree of `brief`.
+
+Every error the user can cause or fix is a ``BriefError``; ``str(exc)`` is shown to
+the user as it is, so each message says what to do. Anything else that escapes is a
+bug and keeps its traceback.
+
+    BriefError
+    ├── InputError            an input path or file cannot be used
+    │   ├── NoArticlesError   nothing usable was found in the given paths
+    │   └── ArticleError      one file or record is unreadable or malformed
+    ├── ConfigError           a flag, environment variable or brief.toml value is wrong
+    │   └── NoEndpointError   the LLM engine was asked for but no endpoint is configured
+    ├── PromptError           a prompt file is missing, malformed or pinned to an unknown version
+    ├── LLMError              the model endpoint failed (raised only by llm.py, from the openai error)
+    │   ├── LLMAuthError      401/403: the key is wrong or lacks access
+    │   ├── LLMRequestError   400/404/422: the request itself is wrong (model name, parameters)
+    │   └── LLMUnavailableError  retries exhausted on 408/409/429/5xx, timeouts, connection errors
+    ├── AnswerError           the model's answer stayed invalid after the re-ask
+    └── OutputError           an output file could not be written
+"""
+
+from __future__ import annotations
+
+
+class BriefError(Exception):
+    """Base of every error `brief` reports to the user."""
+
+
+class InputError(BriefError):
+    """An input path or file cannot be used."""
+
+
+class NoArticlesError(InputError):
+    """None of the given paths held a usable article."""
+
+
+class ArticleError(InputError):
+    """One file or record is unreadable or malformed; the others still run."""
+
+    def __init__(self, path: str, problem: str) -> None:
+        self.path = path
+        self.problem = problem
+        super().__init__(f"{path}: {problem}")
+
+
+class ConfigError(BriefError):
+    """A flag, environment variable or brief.toml value is wrong."""
+
+
+class NoEndpointError(ConfigError):
+    """The LLM engine was requested but no endpoint is configured."""
+
+
+class PromptError(BriefError):
+    """A prompt file is missing, malformed, or pinned to a version that does not exist."""
+
+
+class LLMError(BriefError):
+    """The model endpoint failed."""
+
+
+class LLMAuthError(LLMError):
+    """The endpoint refused the key (401/403)."""
+
+
+class LLMRequestError(LLMError):
+    """The endpoint rejected the request itself (400/404/422)."""
+
+
+class LLMUnavailableError(LLMError):
+    """The endpoint stayed unavailable after every allowed retry."""
+
+
+class AnswerError(BriefError):
+    """The model's answer was still invalid after one re-ask."""
+
+
+class OutputError(BriefError):
+    """An output file could not be written."""

@@ -1,0 +1,190 @@
+"""The values that flow through the pipeline.
+
+Every stage takes values from here and returns new ones; nothing is mutated. The
+pipeline is ``ingest -> clean -> dedup -> group -> (pack) -> generate -> verify -> render``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+Lang = str  # "ar", "en", or another ISO 639-1 code; "und" when unknown
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """One news article, as read from an input file and later cleaned.
+
+    ``id`` is the input's own id when it gave one, else a stable hash of the content,
+    so that the same article has the same id on every machine and every run.
+    ``published`` is an ISO 8601 date (``YYYY-MM-DD``) or datetime, only when the input
+    states it; ``mentioned_dates`` are the ISO dates the text itself states.
+    ``origin`` names where it came from: the file, plus ``:LINE`` for JSONL or ``[i]``
+    for a JSON list.
+    """
+
+    id: str
+    title: str
+    text: str
+    origin: str
+    source: str | None = None
+    url: str | None = None
+    published: str | None = None
+    lang: Lang = "und"
+    mentioned_dates: tuple[str, ...] = ()
+    removed: tuple[str, ...] = ()  # lines the cleaner dropped, kept for audit
+
+    @property
+    def published_date(self) -> str | None:
+        """The date part of ``published`` (``YYYY-MM-DD``), if any."""
+        return self.published[:10] if self.published else None
+
+    @property
+    def outlet_key(self) -> str:
+        """What counts as one outlet: the named source, else the article itself."""
+        return (self.source or "").strip().casefold() or f"article:{self.id}"
+
+
+@dataclass(frozen=True, slots=True)
+class InputFile:
+    """A file given to `brief make`, with its content hash, for provenance."""
+
+    path: str
+    sha256: str
+    articles: int
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """Something wrong with one input or one story that did not stop the briefing."""
+
+    where: str  # a file path, "path:line", or "story 3"
+    message: str  # an instruction the user can follow
+    severity: Literal["warning", "error"] = "warning"
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.message}"
+
+
+@dataclass(frozen=True, slots=True)
+class IngestResult:
+    articles: tuple[Article, ...]
+    inputs: tuple[InputFile, ...]
+    problems: tuple[Problem, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Duplicate:
+    """An article dropped because it repeats another one."""
+
+    dropped: Article
+    kept_id: str
+    kind: Literal["exact", "near"]
+    similarity: float
+
+
+@dataclass(frozen=True, slots=True)
+class DedupResult:
+    articles: tuple[Article, ...]
+    duplicates: tuple[Duplicate, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Story:
+    """Articles about one event, from one or many outlets."""
+
+    id: str  # stable: derived from the ids of its articles
+    articles: tuple[Article, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Point:
+    """One statement of a digest, with the ids of the articles it rests on.
+
+    ``quote_of`` is set when the text is quoted verbatim from that article (the
+    extractive engine quotes every sentence it selects; an LLM marks direct quotes).
+    """
+
+    text: str
+    citations: tuple[str, ...]
+    quote_of: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """A story told in one language."""
+
+    lang: Lang
+    headline: Point | None
+    summary: Point | None = None
+    points: tuple[Point, ...] = ()
+    disagreements: tuple[Point, ...] = ()
+    facts: tuple[str, ...] = ()  # plain metadata lines (outlets, dates, counts)
+    note: str | None = None  # e.g. why there is no summary in this language
+
+
+@dataclass(frozen=True, slots=True)
+class StoryDigest:
+    """What an engine made of one story."""
+
+    story: Story
+    sections: tuple[Section, ...]  # "ar" first, then "en"
+    engine: str
+    status: Literal["ok", "failed"] = "ok"
+    error: str | None = None
+    trimmed: tuple[tuple[str, int], ...] = ()  # (article id, percent of text cut to fit)
+
+    def section(self, lang: Lang) -> Section | None:
+        return next((s for s in self.sections if s.lang == lang), None)
+
+
+@dataclass(frozen=True, slots=True)
+class PromptRef:
+    id: str
+    version: int
+    sha256: str
+
+
+@dataclass(frozen=True, slots=True)
+class Provenance:
+    tool_version: str
+    engine: str
+    engine_version: str
+    created_at: str  # ISO 8601 UTC
+    inputs: tuple[InputFile, ...]
+    model: str | None = None
+    base_url: str | None = None
+    prompts: tuple[PromptRef, ...] = ()
+    tokenizer: str | None = None
+    parameters: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Notice:
+    """What the reader must know about how the briefing was made, in both languages."""
+
+    en: str
+    ar: str
+
+
+@dataclass(frozen=True, slots=True)
+class Briefing:
+    """The finished briefing, ready to render.
+
+    ``sources`` are the cited articles in citation order: source number ``n`` (as
+    printed ``[n]``) is ``sources[n - 1]``.
+    """
+
+    date: str  # YYYY-MM-DD
+    stories: tuple[StoryDigest, ...]
+    sources: tuple[Article, ...]
+    provenance: Provenance
+    notice: Notice | None = None
+    overview: tuple[Section, ...] = ()
+    duplicates: tuple[Duplicate, ...] = ()
+    problems: tuple[Problem, ...] = field(default=())
+
+    def numbering(self) -> dict[str, int]:
+        """Article id -> the 1-based number it is cited by (``[n]``) in the sources list."""
+        return {article.id: n for n, article in enumerate(self.sources, start=1)}

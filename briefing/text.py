@@ -1,0 +1,186 @@
+"""Text helpers shared by the stages: digits, normalisation, sentences, terms, language.
+
+Not a stage: stages may import it; it imports no stage.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+
+# Arabic-Indic (U+0660..) and Extended Arabic-Indic / Persian (U+06F0..) digits.
+_DIGITS = {ord(c): str(i) for i, c in enumerate("٠١٢٣٤٥٦٧٨٩")}
+_DIGITS.update({ord(c): str(i) for i, c in enumerate("۰۱۲۳۴۵۶۷۸۹")})
+
+_DIACRITICS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")
+_ARABIC_LETTER = re.compile("[\u0621-\u064a\u0671-\u06d3\u06fa-\u06ff]")
+_LATIN_LETTER = re.compile("[A-Za-z\u00c0-\u024f]")
+_WORD = re.compile(r"[\w]+", re.UNICODE)
+
+_AR_FOLD = str.maketrans(
+    {
+        "أ": "ا",
+        "إ": "ا",
+        "آ": "ا",
+        "ٱ": "ا",
+        "ى": "ي",
+        "ة": "ه",
+        "ؤ": "و",
+        "ئ": "ي",
+        "ـ": None,
+    }
+)
+
+
+def to_ascii_digits(text: str) -> str:
+    """Replace Arabic-Indic and Persian digits with ASCII digits."""
+    return text.translate(_DIGITS)
+
+
+def strip_diacritics(text: str) -> str:
+    """Remove Arabic short vowels, shadda, sukun and tatweel."""
+    return _DIACRITICS.sub("", text)
+
+
+def normalize(text: str) -> str:
+    """Fold text for matching (never for display): NFKC, ASCII digits, no diacritics,
+    one form of alef/ya/ta marbuta/hamza seats, lower-case Latin, single spaces."""
+    text = unicodedata.normalize("NFKC", text)
+    text = strip_diacritics(to_ascii_digits(text)).translate(_AR_FOLD).casefold()
+    return " ".join(text.split())
+
+
+def detect_lang(text: str) -> str:
+    """``"ar"`` or ``"en"`` by the script most letters are written in; ``"und"`` if no letters.
+
+    Latin-script text that is not English is still reported as ``"en"``: the two
+    languages the briefing is written in are the only ones the pipeline distinguishes.
+    """
+    sample = text[:5000]
+    arabic = len(_ARABIC_LETTER.findall(sample))
+    latin = len(_LATIN_LETTER.findall(sample))
+    if arabic == 0 and latin == 0:
+        return "und"
+    return "ar" if arabic >= latin else "en"
+
+
+# --- sentences -----------------------------------------------------------------------
+
+_EN_ABBREV = {
+    "mr", "mrs", "ms", "dr", "st", "prof", "gen", "col", "lt", "sgt", "rep", "sen", "gov",
+    "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
+    "no", "vs", "etc", "inc", "ltd", "co", "corp", "jr", "sr", "u.s", "u.k", "u.n", "e.g", "i.e",
+}  # fmt: skip
+_SENTENCE_END = re.compile(r"(?<=[.!?؟…])[\"'”’»)\]]*\s+")
+
+
+def split_sentences(text: str) -> list[str]:
+    """Split text into sentences: at line breaks, and after . ! ? ؟ … followed by space.
+
+    A full stop after a one-letter initial or a common English abbreviation, or between
+    digits, does not end a sentence.
+    """
+    sentences: list[str] = []
+    for line in text.splitlines():
+        line = line.strip()
+        if not line:
+            continue
+        start = 0
+        for match in _SENTENCE_END.finditer(line):
+            head = line[start : match.start()].rstrip("\"'”’»)]")
+            last_word = head.rsplit(None, 1)[-1] if head.split() else ""
+            stem = last_word.rstrip(".").casefold()
+            if last_word.endswith(".") and (len(stem) == 1 or stem in _EN_ABBREV):
+                continue
+            sentences.append(line[start : match.end()].strip())
+            start = match.end()
+        tail = line[start:].strip()
+        if tail:
+            sentences.append(tail)
+    return sentences
+
+
+# --- terms ---------------------------------------------------------------------------
+
+# Function words, written in normalised form (see normalize()).
+_AR_STOP = set(
+    """
+    في من الي علي عن مع ان او و ثم لا ما لم لن قد هذا هذه ذلك تلك هو هي هم هما نحن انا انت
+    التي الذي الذين اللذين اللتين اللواتي كان كانت يكون تكون كانوا بين بعد قبل عند حتي اذا اذ
+    كما لكن بل غير كل بعض اي ايضا حيث منذ خلال ضد نحو حول دون عبر لدي لدى الا اما ام هناك هنا
+    فيه فيها منه منها عليه عليها اليه اليها عنه عنها به بها له لها لهم بهم منهم عليهم فيهم
+    وقال قال قالت واضاف اضاف اضافت واكد اكد اكدت وذكر ذكر ذكرت وفق وفقا بحسب حسب اليوم امس
+    مساء صباح يوم الي ذات اطار بشان بشكل بما بأن بان وان لان كي لكي عام العام تم يتم جري
+    وهو وهي وفي ومن وعلي وعن ومع وكان وكانت ولا وما ولم وقد وهذا وهذه وذلك ثمه مثل سوي
+    """.split()
+)
+_EN_STOP = set(
+    """
+    a an the and or but if then of in on at to for from by with about as into over after
+    before between under against during without within is are was were be been being am has
+    have had do does did will would shall should can could may might must it its this that
+    these those he she they we you i his her their our your them him us who whom which what
+    when where why how not no nor so than too very also just said says say told according
+    there here all any both each few more most other some such only own same s t up out
+    """.split()
+)
+_AR_PREFIXES = ("وال", "بال", "كال", "فال", "لل", "ال")
+_AR_SUFFIXES = ("ها", "ان", "ات", "ون", "ين", "يه", "ه", "ي")
+
+
+def _stem_ar(word: str) -> str:
+    """Light10-style Arabic light stemmer (Larkey et al. 2007) on normalised text."""
+    if len(word) > 3 and word.startswith("و"):
+        word = word[1:]
+    for prefix in _AR_PREFIXES:
+        if word.startswith(prefix) and len(word) - len(prefix) >= 2:
+            word = word[len(prefix) :]
+            break
+    else:
+        # a lone attached preposition (bi-, li-, ka-, fa-) on a long word
+        if len(word) >= 5 and word[0] in "بلكف":
+            word = word[1:]
+    for suffix in _AR_SUFFIXES:
+        if len(word) - len(suffix) >= 3 and word.endswith(suffix):
+            word = word[: -len(suffix)]
+    return word
+
+
+def _stem_en(word: str) -> str:
+    for suffix in ("ing", "ed", "es", "s"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)]
+    return word
+
+
+def words(text: str) -> list[str]:
+    """Normalised word tokens (letters and digits)."""
+    return _WORD.findall(normalize(text).replace("_", " "))
+
+
+def terms(text: str) -> list[str]:
+    """Content terms for matching: normalised, function words dropped, light-stemmed."""
+    out: list[str] = []
+    for word in words(text):
+        if word in _AR_STOP or word in _EN_STOP:
+            continue
+        if _ARABIC_LETTER.search(word):
+            stem = _stem_ar(word)
+            if stem in _AR_STOP:
+                continue
+        elif word.isdigit():
+            stem = word
+        else:
+            stem = _stem_en(word)
+        if len(stem) >= 2 or stem.isdigit():
+            out.append(stem)
+    return out
+
+
+def shingles(tokens: Iterable[str], size: int) -> set[tuple[str, ...]]:
+    """Contiguous token n-grams of the given size (the whole text if shorter)."""
+    seq = list(tokens)
+    if len(seq) <= size:
+        return {tuple(seq)} if seq else set()
+    return {tuple(seq[i : i + size]) for i in range(len(seq) - size + 1)}
