@@ -101,6 +101,14 @@ def split_sentences(text: str) -> list[str]:
     return sentences
 
 
+_ENDS_SENTENCE = re.compile(r"[.!?؟…][\"'”’»)\]]*\s*$")
+
+
+def looks_like_sentence(line: str) -> bool:
+    """A long line ending in sentence punctuation: a lede, not a headline."""
+    return len(line.split()) >= 12 and bool(_ENDS_SENTENCE.search(line))
+
+
 # --- terms ---------------------------------------------------------------------------
 
 # Function words, written in normalised form (see normalize()).
