@@ -1,0 +1,248 @@
+"""Calendar dates stated in Arabic and English news text.
+
+Not a stage: stages may import it; it imports no stage. Matching runs on a folded copy
+of the text (ASCII digits, no diacritics, one alef, lower-case Latin), and every span is
+mapped back to the original text, so ``text[found.start:found.end] == found.text``.
+
+Only Gregorian dates with a stated day and month are reported. A missing year is filled
+in only from a stated weekday and a reference date (see ``find_dates``); Hijri dates,
+lone weekdays, months and years are never read as dates.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+from briefing.text import strip_diacritics, to_ascii_digits
+
+__all__ = ["FoundDate", "find_dates", "parse_date"]
+
+_MIN_YEAR, _MAX_YEAR = 1900, 2199  # news dates; keeps Hijri years (14xx) and counts out
+
+_AR_MONTHS = {
+    # Egyptian / Gulf
+    "يناير": 1, "فبراير": 2, "مارس": 3, "ابريل": 4, "مايو": 5, "يونيو": 6, "يونيه": 6,
+    "يوليو": 7, "يوليه": 7, "اغسطس": 8, "سبتمبر": 9, "اكتوبر": 10, "نوفمبر": 11, "ديسمبر": 12,
+    # Levantine / Iraqi
+    "كانون الثاني": 1, "كانون ثاني": 1, "شباط": 2, "اذار": 3, "نيسان": 4, "ايار": 5,
+    "حزيران": 6, "تموز": 7, "اب": 8, "ايلول": 9, "تشرين الاول": 10, "تشرين اول": 10,
+    "تشرين الثاني": 11, "تشرين ثاني": 11, "كانون الاول": 12, "كانون اول": 12,
+    # Maghrebi (Algeria, Tunisia; Morocco)
+    "جانفي": 1, "فيفري": 2, "افريل": 4, "ماي": 5, "جوان": 6, "جويليه": 7, "اوت": 8,
+    "يوليوز": 7, "غشت": 8, "شتنبر": 9, "نونبر": 11, "دجنبر": 12,
+}  # fmt: skip
+_EN_MONTHS = {
+    "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7,
+    "august": 8, "september": 9, "october": 10, "november": 11, "december": 12,
+}  # fmt: skip
+_EN_MONTH_ABBREV = {
+    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8,
+    "sep": 9, "sept": 9, "oct": 10, "nov": 11, "dec": 12,
+}  # fmt: skip
+_MONTHS = {**_AR_MONTHS, **_EN_MONTHS, **_EN_MONTH_ABBREV}
+# English words that are also months only when capitalised ("they may", "to march").
+_LOWERCASE_NOT_MONTH = {"may", "march", "mar"}
+
+_WEEKDAYS = {
+    "الاثنين": 0, "الثلاثاء": 1, "الاربعاء": 2, "الخميس": 3, "الجمعه": 4, "السبت": 5,
+    "الاحد": 6, "monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4,
+    "saturday": 5, "sunday": 6, "mon": 0, "tue": 1, "tues": 1, "wed": 2, "thu": 3,
+    "thur": 3, "thurs": 3, "fri": 4, "sat": 5, "sun": 6,
+}  # fmt: skip
+
+# Character folding for matching; each original character folds to zero or more chars.
+_FOLD = str.maketrans(
+    {
+        "أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ی": "ي", "ة": "ه", "ۀ": "ه",
+        "ھ": "ه", "ک": "ك", "ؤ": "و", "ئ": "ي", "ـ": None, "٫": ".", "٬": ",",
+        "\u061c": None, "\u200c": None, "\u200d": None, "\u200e": None, "\u200f": None,
+        "\u202a": None, "\u202b": None, "\u202c": None, "\u202d": None, "\u202e": None,
+        "\u2066": None, "\u2067": None, "\u2068": None, "\u2069": None,
+    }
+)  # fmt: skip
+
+
+_S = r"[^\S\r\n]"  # horizontal white space: a date does not run across lines
+
+
+def _alternation(names: list[str], abbrevs: tuple[str, ...] = ()) -> str:
+    """Longest-first alternation of folded names; spaces match any horizontal space."""
+    parts = []
+    for name in sorted(names, key=len, reverse=True):
+        piece = re.escape(name).replace(r"\ ", _S + "+")
+        parts.append(piece + (r"(?!\w)\.?" if name in abbrevs else r"(?!\w)"))
+    return "(?:" + "|".join(parts) + ")"
+
+
+_ABBREVS = tuple(_EN_MONTH_ABBREV) + tuple(w for w in _WEEKDAYS if len(w) <= 5 and w.isascii())
+_MONTH = _alternation(list(_MONTHS), _ABBREVS)
+_EN_MONTH = _alternation(list(_EN_MONTHS) + list(_EN_MONTH_ABBREV), _ABBREVS)
+_WEEKDAY = _alternation(list(_WEEKDAYS), _ABBREVS)
+
+# A word start, or just after a one-letter prefix attached to it (و9، ب10، والاثنين).
+_START = r"(?:(?<![\w+])|(?<=(?<!\w)[وبل]))(?<!\d[.,:/\-])"
+_WD = rf"(?:(?:يوم{_S}+)?(?P<wd>{_WEEKDAY}){_S}*[,،]?{_S}*(?:الموافق{_S}+)?)?"
+_DAY = r"(?P<day>[0-9]{1,2})(?![0-9])(?:st|nd|rd|th)?"
+_YEAR = r"(?P<year>[0-9]{4})(?![0-9]|[.,][0-9])"
+
+_DAY_FIRST = re.compile(
+    rf"""{_START}{_WD}{_DAY}{_S}*(?:(?:of|من){_S}+)?
+    (?:[وب](?!اب(?!\w)))?(?P<month>{_MONTH})
+    (?:{_S}*[/(]{_S}*(?P<month2>{_MONTH})(?:{_S}*\))?)?
+    (?P<mend>)
+    (?:{_S}+(?:(?:من{_S}+)?(?:عام|العام|سنه){_S}+)?{_YEAR}(?:{_S}?م(?!\w))?)?""",
+    re.VERBOSE,
+)
+_MONTH_FIRST = re.compile(
+    rf"""{_START}{_WD}(?P<month>{_EN_MONTH}){_S}+{_DAY}(?!\w)
+    (?P<mend>)
+    (?:{_S}*,?{_S}*{_YEAR})?""",
+    re.VERBOSE,
+)
+_NUM_START = r"(?:(?<![\w+.,/:\-])|(?<=(?<!\w)[وبل]))"
+_NUM_END = r"(?![0-9]|[./:\-][0-9])(?:(?=t[0-9])|(?!\w))"  # "T08:30" may follow ISO
+_ISO = re.compile(
+    rf"{_NUM_START}(?P<year>[0-9]{{4}})(?P<sep>[-/.])(?P<month>[0-9]{{1,2}})(?P=sep)"
+    rf"(?P<day>[0-9]{{1,2}}){_NUM_END}"
+)
+_DMY = re.compile(
+    rf"{_NUM_START}(?P<day>[0-9]{{1,2}})(?P<sep>[-/.])(?P<month>[0-9]{{1,2}})(?P=sep)"
+    rf"(?P<year>[0-9]{{4}}){_NUM_END}"
+)
+_PATTERNS = (_DAY_FIRST, _MONTH_FIRST, _ISO, _DMY)
+_HIJRI_AFTER = re.compile(rf"{_S}*(?:ه(?!\w)|هجري|للهجره)")
+
+
+@dataclass(frozen=True, slots=True)
+class FoundDate:
+    """One calendar date found in a text, with its character span in that text."""
+
+    iso: str  # "YYYY-MM-DD"
+    start: int
+    end: int
+    text: str  # the matched text, as written
+    year_stated: bool  # False when the year was fixed from the weekday
+
+
+@lru_cache(maxsize=4096)
+def _fold_char(ch: str) -> str:
+    ch = unicodedata.normalize("NFKC", ch)
+    return to_ascii_digits(strip_diacritics(ch)).translate(_FOLD).lower()
+
+
+class _Folded:
+    """The folded text, with a map from each folded character to its original index."""
+
+    def __init__(self, text: str) -> None:
+        self.original = text
+        pieces: list[str] = []
+        self._index: list[int] = []
+        for i, ch in enumerate(text):
+            piece = _fold_char(ch)
+            pieces.append(piece)
+            self._index.extend([i] * len(piece))
+        self.text = "".join(pieces)
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """The original span of folded [start, end); trailing diacritics are kept."""
+        first = self._index[start]
+        last = self._index[end - 1] + 1
+        while last < len(self.original) and not _fold_char(self.original[last]):
+            last += 1
+        return first, last
+
+
+def _month_number(folded_name: str) -> int:
+    return _MONTHS[" ".join(folded_name.rstrip(".").split())]
+
+
+def _infer_year(
+    day: int, month: int, weekday: int, reference: datetime.date
+) -> datetime.date | None:
+    """The one date in reference's year or the year before that falls on weekday and is
+    not later than a week after reference; None when none or both do."""
+    latest = reference + datetime.timedelta(days=7)
+    fits = []
+    for year in (reference.year - 1, reference.year):
+        try:
+            candidate = datetime.date(year, month, day)
+        except ValueError:
+            continue
+        if candidate.weekday() == weekday and candidate <= latest:
+            fits.append(candidate)
+    return fits[0] if len(fits) == 1 else None
+
+
+def _resolve(
+    match: re.Match[str], folded: _Folded, reference: datetime.date | None
+) -> tuple[datetime.date, int, bool] | None:
+    """(date, folded end, year_stated) for one match, or None if it states no full date."""
+    groups = match.groupdict()
+    if _HIJRI_AFTER.match(folded.text, match.end()):
+        return None
+    numeric = match.re in (_ISO, _DMY)
+    if numeric:
+        month = int(groups["month"])
+    else:
+        month = _month_number(groups["month"])
+        if groups.get("month2") and _month_number(groups["month2"]) != month:
+            return None
+        if groups["month"].rstrip(".") in _LOWERCASE_NOT_MONTH:
+            first, _ = folded.span(*match.span("month"))
+            if folded.original[first].islower():
+                return None
+    day = int(groups["day"])
+    year = int(groups["year"]) if groups["year"] else None
+    if year is not None and _MIN_YEAR <= year <= _MAX_YEAR:
+        try:
+            return datetime.date(year, month, day), match.end(), True
+        except ValueError:
+            return None
+    if numeric or groups["wd"] is None or reference is None:
+        return None
+    weekday = _WEEKDAYS[groups["wd"].rstrip(".")]
+    found = _infer_year(day, month, weekday, reference)
+    return (found, match.end("mend"), False) if found else None
+
+
+def find_dates(text: str, reference: datetime.date | None = None) -> list[FoundDate]:
+    """Every full calendar date the text states, in order of appearance.
+
+    A day, month and year give that date (``year_stated=True``), even if a stated
+    weekday disagrees. A day and month with no year give a date only when a weekday is
+    stated with them and ``reference`` is given, and exactly one of ``reference.year``
+    and the year before puts that day on that weekday no later than a week after
+    ``reference`` (``year_stated=False``). Numeric dates read ``Y-M-D`` when the year
+    comes first, else ``D/M/Y`` (the Arabic and European order), and only when valid.
+    """
+    folded = _Folded(text)
+    candidates: list[tuple[int, int, datetime.date, bool]] = []
+    for pattern in _PATTERNS:
+        for match in pattern.finditer(folded.text):
+            resolved = _resolve(match, folded, reference)
+            if resolved is not None:
+                day, end, stated = resolved
+                candidates.append((match.start(), end, day, stated))
+    candidates.sort(key=lambda c: (c[0], -c[1]))
+    found: list[FoundDate] = []
+    taken_until = 0
+    for start, end, day, stated in candidates:
+        if start < taken_until:
+            continue
+        taken_until = end
+        first, last = folded.span(start, end)
+        found.append(FoundDate(day.isoformat(), first, last, text[first:last], stated))
+    return found
+
+
+def parse_date(text: str, reference: datetime.date | None = None) -> str | None:
+    """ISO date of a string that is (essentially) one date, e.g. a front-matter value
+    like "2026-02-10", "2026-02-10T08:30:00+03:00" (its date part), "10 فبراير 2026",
+    "Feb 10, 2026" or "١٠ شباط ٢٠٢٦"; None if it holds no full date, or several
+    different ones."""
+    isos = {found.iso for found in find_dates(text, reference)}
+    return isos.pop() if len(isos) == 1 else None
