@@ -1,0 +1,271 @@
+"""The offline extractive engine: a story's digest made of its own sentences, no LLM.
+
+It selects the sentences that carry the story, preferring what several outlets report,
+and quotes them verbatim, each citing every article that carries the same content.
+Outlets paraphrase one another, so a sentence counts as carried by another article when
+that article has a sentence covering most of its content terms (normalised, light-stemmed,
+weighted by rarity within the story), not only when the text is identical.
+
+It writes a language's section only from articles in that language: it never translates.
+For a language with no articles it gives the story's metadata and says why there is no
+summary.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from .models import Article, Point, Section, Story, StoryDigest
+from .text import looks_like_sentence, split_sentences, terms
+
+ENGINE = "extractive"
+ENGINE_VERSION = "1"
+CLAUSE_SUPPORT = 0.6  # share of a clause's weighted terms one sentence must hold to carry it
+SUPPORT = 0.5  # share of a sentence's weight (in carried clauses) an article must carry
+REDUNDANT = 0.6  # a candidate this covered by an already selected point adds nothing
+MIN_WORDS, MAX_WORDS = 6, 80
+
+
+@dataclass(frozen=True, slots=True)
+class _Sentence:
+    article: Article
+    position: int  # index among the article's sentences
+    text: str
+    terms: frozenset[str]
+    clauses: tuple[frozenset[str], ...]  # the sentence's clauses, each with >= 3 terms
+
+
+@dataclass(frozen=True, slots=True)
+class _Candidate:
+    sentence: _Sentence
+    supporters: tuple[Article, ...]  # every article carrying it, its own included
+    outlets: int
+    strength: float
+
+
+def summarise(story: Story, max_points: int = 6) -> StoryDigest:
+    """Digest one story: for each of Arabic and English, a headline and key points quoted
+    from that language's articles, with citations; metadata in both languages."""
+    sections = []
+    for lang in ("ar", "en"):
+        in_lang = [a for a in story.articles if a.lang == lang]
+        sections.append(_section(lang, in_lang, story, max_points))
+    return StoryDigest(story=story, sections=tuple(sections), engine=ENGINE)
+
+
+def _section(lang: str, articles: Sequence[Article], story: Story, max_points: int) -> Section:
+    facts = _facts(lang, story)
+    if not articles:
+        return Section(lang=lang, headline=None, facts=facts, note=_NO_SOURCES[lang])
+    sentences = [s for a in articles for s in _sentences(a)]
+    idf = _idf(sentences)
+    candidates = _rank(sentences, idf)
+    points: list[Point] = []
+    chosen: list[_Sentence] = []
+    for cand in candidates:
+        if len(points) >= max_points:
+            break
+        if any(
+            _coverage(cand.sentence.terms, c.terms, idf) >= REDUNDANT
+            or _coverage(c.terms, cand.sentence.terms, idf) >= REDUNDANT
+            for c in chosen
+        ):
+            continue
+        chosen.append(cand.sentence)
+        points.append(_point(cand.sentence.text, cand.supporters, cand.sentence.article, story))
+    headline = _headline(articles, story, idf)
+    return Section(lang=lang, headline=headline, points=tuple(points), facts=facts,
+                   note=_EXTRACTIVE_NOTE[lang])
+
+
+def _sentences(article: Article) -> list[_Sentence]:
+    out = []
+    for position, text in enumerate(split_sentences(article.text)):
+        n_words = len(text.split())
+        if not (MIN_WORDS <= n_words <= MAX_WORDS):
+            continue
+        if text.rstrip().endswith((":", "؟", "?")):
+            continue  # lead-ins to a list or quote, and questions, are not facts
+        if n_words < 12 and text.rstrip()[-1] not in ".!…\"'”»)":
+            continue  # a subheading, not a statement
+        found = frozenset(terms(text))
+        if len(found) >= 3:
+            out.append(_Sentence(article, position, text, found, _clauses(text)))
+    return out
+
+
+_CLAUSE_BREAK = re.compile(r"[،,;؛:]|\s[-–—]\s|[\"“”«»]")
+
+
+def _clauses(text: str) -> tuple[frozenset[str], ...]:
+    """Split at commas, semicolons, colons, dashes and quotes; a piece with fewer than
+    three terms joins the one before it (or the next, at the start)."""
+    pieces: list[list[str]] = []
+    carry: list[str] = []
+    for part in _CLAUSE_BREAK.split(text):
+        found = carry + terms(part)
+        if len(found) < 3:
+            carry = found
+            continue
+        carry = []
+        pieces.append(found)
+    if carry:
+        if pieces:
+            pieces[-1].extend(carry)
+        else:
+            pieces.append(carry)
+    return tuple(frozenset(p) for p in pieces)
+
+
+def _idf(sentences: Sequence[_Sentence]) -> dict[str, float]:
+    df: dict[str, int] = defaultdict(int)
+    for s in sentences:
+        for term in s.terms:
+            df[term] += 1
+    n = len(sentences)
+    return {term: math.log((n + 1) / (count + 1)) + 1.0 for term, count in df.items()}
+
+
+def _coverage(a: frozenset[str], b: frozenset[str], idf: dict[str, float]) -> float:
+    """Share of ``a``'s weighted terms that ``b`` holds."""
+    total = sum(idf.get(t, 1.0) for t in a)
+    return sum(idf.get(t, 1.0) for t in a & b) / total if total else 0.0
+
+
+def _rank(sentences: Sequence[_Sentence], idf: dict[str, float]) -> list[_Candidate]:
+    """Rank sentences by how many outlets carry them, then by how fully they do."""
+    index: dict[str, list[int]] = defaultdict(list)
+    for i, s in enumerate(sentences):
+        for term in s.terms:
+            index[term].append(i)
+    order = _story_order(sentences)
+    candidates = []
+    for s in sentences:
+        carried = _carried(s, sentences, index, idf)
+        supporters = tuple(a for a in order if a.id == s.article.id or a.id in carried)
+        outlets = len({a.outlet_key for a in supporters})
+        candidates.append(_Candidate(s, supporters, outlets, sum(carried.values())))
+    candidates.sort(
+        key=lambda c: (-c.outlets, -c.strength, c.sentence.position, -len(c.sentence.terms))
+    )
+    return candidates
+
+
+def _carried(
+    s: _Sentence,
+    sentences: Sequence[_Sentence],
+    index: dict[str, list[int]],
+    idf: dict[str, float],
+) -> dict[str, float]:
+    """Article id -> share of ``s``'s weight it carries, for the articles that carry ``s``.
+
+    An article carries a clause when one of its sentences holds CLAUSE_SUPPORT of the
+    clause's weighted terms; it carries the sentence when those clauses make up
+    SUPPORT of the sentence's weight.
+    """
+    weights = [sum(idf[t] for t in clause) for clause in s.clauses]
+    total = sum(weights) or 1.0
+    per_article: dict[str, float] = defaultdict(float)
+    for clause, weight in zip(s.clauses, weights, strict=True):
+        shared: dict[int, float] = defaultdict(float)
+        for term in clause:
+            for j in index[term]:
+                if sentences[j].article.id != s.article.id:
+                    shared[j] += idf[term]
+        carrying = {sentences[j].article.id for j, w in shared.items()
+                    if w / weight >= CLAUSE_SUPPORT}
+        for article_id in carrying:
+            per_article[article_id] += weight / total
+    return {aid: share for aid, share in per_article.items() if share >= SUPPORT}
+
+
+def _story_order(sentences: Sequence[_Sentence]) -> list[Article]:
+    return list({s.article.id: s.article for s in sentences}.values())
+
+
+def _point(text: str, supporters: Sequence[Article], quoted: Article, story: Story) -> Point:
+    ids = {a.id for a in supporters}
+    order = [a.id for a in story.articles if a.id in ids]
+    return Point(text=text, citations=tuple(order), quote_of=quoted.id)
+
+
+def _headline(articles: Sequence[Article], story: Story, idf: dict[str, float]) -> Point:
+    """The title that the other articles' texts cover best; short titles before ledes."""
+    bodies = {a.id: frozenset(terms(f"{a.title}\n{a.text}")) for a in articles}
+
+    def score(article: Article) -> tuple[int, float, int]:
+        title_terms = frozenset(terms(article.title))
+        cover = [
+            _coverage(title_terms, bodies[o.id], idf) for o in articles if o.id != article.id
+        ]
+        return (0 if looks_like_sentence(article.title) else 1, sum(cover), -len(article.title))
+
+    best = max(articles, key=score)
+    title_terms = frozenset(terms(best.title))
+    supporters = [
+        a for a in articles
+        if a.id == best.id or _coverage(title_terms, bodies[a.id], idf) >= SUPPORT
+    ]  # fmt: skip
+    return _point(best.title, supporters, best, story)
+
+
+# --- metadata lines, in each language ------------------------------------------------
+
+_NO_SOURCES = {
+    "ar": "لا توجد مقالات عربية في هذا الخبر، ولا يترجم الموجز الاستخراجي؛ "
+    "للحصول على ملخص عربي اضبط نقطة اتصال لنموذج لغوي.",
+    "en": "No English summary: this story's articles are not in English, and the extractive "
+    "digest quotes sources without translating them. Configure an LLM endpoint "
+    "(OPENAI_API_KEY or OPENAI_BASE_URL) for an English summary.",
+}
+_EXTRACTIVE_NOTE = {
+    "ar": "جمل منقولة حرفياً من المصادر، مرتبة بحسب عدد المصادر التي تذكرها.",
+    "en": "Sentences quoted verbatim from the sources, ranked by how many outlets report them.",
+}
+
+
+def _facts(lang: str, story: Story) -> tuple[str, ...]:
+    articles = story.articles
+    named = list(dict.fromkeys(a.source for a in articles if a.source))
+    unnamed = sum(1 for a in articles if not a.source)
+    published = sorted({a.published_date for a in articles if a.published_date})
+    mentioned = sorted({d for a in articles for d in a.mentioned_dates})
+    langs = sorted({a.lang for a in articles})
+    if lang == "ar":
+        lines = [f"عدد المقالات: {len(articles)}؛ المصادر: " + _ar_outlets(named, unnamed)]
+        if published:
+            lines.append("تاريخ النشر: " + _span(published))
+        if mentioned:
+            lines.append("تواريخ مذكورة في النصوص: " + "، ".join(mentioned))
+        return tuple(lines)
+    names = {"ar": "Arabic", "en": "English"}
+    language = " and ".join(names.get(code, code) for code in langs)
+    lines = [f"{len(articles)} {language} article{'s' if len(articles) != 1 else ''}; "
+             f"outlets: " + _en_outlets(named, unnamed)]
+    if published:
+        lines.append("Published: " + _span(published))
+    if mentioned:
+        lines.append("Dates stated in the texts: " + ", ".join(mentioned))
+    return tuple(lines)
+
+
+def _span(dates: Sequence[str]) -> str:
+    return dates[0] if len(dates) == 1 else f"{dates[0]} – {dates[-1]}"
+
+
+def _en_outlets(named: Sequence[str], unnamed: int) -> str:
+    parts = list(named)
+    if unnamed:
+        parts.append(f"{unnamed} not named in the text")
+    return ", ".join(parts)
+
+
+def _ar_outlets(named: Sequence[str], unnamed: int) -> str:
+    parts = list(named)
+    if unnamed:
+        parts.append(f"{unnamed} غير مسماة في النص")
+    return "، ".join(parts)
