@@ -1,0 +1,78 @@
+"""Stage: check a digest's citations against the story's own articles.
+
+Every citation must name an article of the story; a point left with no valid citation
+is removed. A point marked as a quote must appear word for word in the article it
+quotes (spacing and diacritics aside); if not, it stays but loses its quote mark. Each
+correction becomes a ``Problem`` so the reader of the briefing sees it; nothing is
+dropped silently.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from .models import Article, Point, Problem, Section, StoryDigest
+from .text import normalize
+
+
+def verify(digest: StoryDigest) -> tuple[StoryDigest, tuple[Problem, ...]]:
+    """Return the digest with only verifiable citations, and what was corrected."""
+    if digest.status != "ok":
+        return digest, ()
+    articles = {a.id: a for a in digest.story.articles}
+    problems: list[Problem] = []
+    where = f"story {digest.story.id}"
+    sections = []
+    for section in digest.sections:
+        checked = {
+            name: _check_points(getattr(section, name), articles, where, problems)
+            for name in ("points", "disagreements")
+        }
+        headline = summary = None
+        if section.headline:
+            headline = (_check_points((section.headline,), articles, where, problems) or
+                        (None,))[0]
+        if section.summary:
+            summary = (_check_points((section.summary,), articles, where, problems) or
+                       (None,))[0]
+        sections.append(replace(section, headline=headline, summary=summary, **checked))
+    return replace(digest, sections=tuple(sections)), tuple(problems)
+
+
+def _check_points(
+    points: tuple[Point, ...],
+    articles: dict[str, Article],
+    where: str,
+    problems: list[Problem],
+) -> tuple[Point, ...]:
+    kept = []
+    for point in points:
+        valid = tuple(dict.fromkeys(c for c in point.citations if c in articles))
+        unknown = [c for c in point.citations if c not in articles]
+        if unknown:
+            problems.append(Problem(where, f"citation to unknown article(s) {', '.join(unknown)} "
+                                    f"removed from: {_short(point.text)}"))
+        if not valid:
+            problems.append(Problem(where, f"point dropped, it cites no article of the story: "
+                                    f"{_short(point.text)}"))
+            continue
+        quote_of = point.quote_of
+        if quote_of is not None and not _quotes(point.text, articles.get(quote_of)):
+            problems.append(Problem(where, f"quote not found in article {quote_of}; shown "
+                                    f"without quotation marks: {_short(point.text)}"))
+            quote_of = None
+        if quote_of is not None and quote_of not in valid:
+            valid = (quote_of, *valid)
+        kept.append(replace(point, citations=valid, quote_of=quote_of))
+    return tuple(kept)
+
+
+def _quotes(text: str, article: Article | None) -> bool:
+    if article is None:
+        return False
+    needle = normalize(text).strip(" .،,\"'“”«»")
+    return bool(needle) and needle in normalize(f"{article.title}\n{article.text}")
+
+
+def _short(text: str, limit: int = 80) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -1,0 +1,62 @@
+"""verify: citations must name the story's articles; quotes must be in the quoted article."""
+
+from __future__ import annotations
+
+from briefing.models import Article, Point, Section, Story, StoryDigest
+from briefing.verify import verify
+
+A1 = Article(id="a1", title="T1", text="The minister arrived in Riyadh on Sunday.", origin="1")
+A2 = Article(id="a2", title="T2", text="Talks ended on Monday.", origin="2")
+
+
+def digest(*points: Point, headline: Point | None = None) -> StoryDigest:
+    section = Section(lang="en", headline=headline, points=points)
+    return StoryDigest(Story("s1", (A1, A2)), (section,), engine="test")
+
+
+def test_valid_points_pass_unchanged() -> None:
+    point = Point("The minister arrived in Riyadh on Sunday.", ("a1",), quote_of="a1")
+    checked, problems = verify(digest(point))
+    assert checked.sections[0].points == (point,) and problems == ()
+
+
+def test_unknown_citation_is_removed_and_reported() -> None:
+    checked, problems = verify(digest(Point("Talks ended.", ("a2", "a9"))))
+    assert checked.sections[0].points[0].citations == ("a2",)
+    assert "a9" in problems[0].message and problems[0].where == "story s1"
+
+
+def test_point_without_valid_citation_is_dropped_and_reported() -> None:
+    checked, problems = verify(digest(Point("Invented.", ("zz",)), Point("Talks.", ("a2",))))
+    assert [p.text for p in checked.sections[0].points] == ["Talks."]
+    assert any("dropped" in p.message for p in problems)
+
+
+def test_quote_not_in_article_loses_quote_mark() -> None:
+    checked, problems = verify(digest(Point("The minister left Riyadh.", ("a1",), quote_of="a1")))
+    assert checked.sections[0].points[0].quote_of is None
+    assert "quote not found" in problems[0].message
+
+
+def test_quote_match_ignores_spacing_and_diacritics() -> None:
+    article = Article(id="a1", title="T", text="وصلَ الوزيرُ  إلى الرياض.", origin="1")
+    d = StoryDigest(Story("s", (article,)),
+                    (Section("ar", None, points=(Point("وصل الوزير إلى الرياض.", ("a1",), "a1"),)),),
+                    engine="t")
+    checked, problems = verify(d)
+    assert checked.sections[0].points[0].quote_of == "a1" and problems == ()
+
+
+def test_quoted_article_is_added_to_citations() -> None:
+    checked, _ = verify(digest(Point("Talks ended on Monday.", ("a1",), quote_of="a2")))
+    assert checked.sections[0].points[0].citations == ("a2", "a1")
+
+
+def test_headline_is_checked_too() -> None:
+    checked, problems = verify(digest(headline=Point("Headline", ("nope",))))
+    assert checked.sections[0].headline is None and problems
+
+
+def test_failed_digest_passes_through() -> None:
+    failed = StoryDigest(Story("s", (A1,)), (), engine="t", status="failed", error="boom")
+    assert verify(failed) == (failed, ())
