@@ -1,0 +1,143 @@
+"""render_json: the briefing as data, with a stable shape."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from briefing_samples import ENAB, STORY_OK, WIRE, sample_briefing
+
+from briefing import render_json
+from briefing.models import Point
+
+
+@pytest.fixture(scope="module")
+def data() -> dict[str, Any]:
+    return json.loads(render_json.render(sample_briefing()))
+
+
+def _points(data: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    sections = [*data["overview"], *(s for story in data["stories"] for s in story["sections"])]
+    for section in sections:
+        for key in ("headline", "summary"):
+            if section[key] is not None:
+                yield section[key]
+        yield from section["points"]
+        yield from section["disagreements"]
+
+
+def test_top_level_keys_in_a_fixed_order(data: dict[str, Any]) -> None:
+    assert list(data) == [
+        "schema",
+        "date",
+        "notice",
+        "overview",
+        "stories",
+        "sources",
+        "duplicates",
+        "problems",
+        "provenance",
+    ]
+    assert data["schema"] == "brief.briefing/1"
+    assert data["date"] == "2026-02-11"
+
+
+def test_text_is_utf8_indented_and_deterministic() -> None:
+    text = render_json.render(sample_briefing())
+    assert "الإخبارية السورية" in text and "\\u06" not in text
+    assert text.startswith('{\n  "schema": "brief.briefing/1",\n')
+    assert text.endswith("}\n")
+    assert text == render_json.render(sample_briefing())
+
+
+def test_round_trip_keeps_the_sample(data: dict[str, Any]) -> None:
+    briefing = sample_briefing()
+    assert data["notice"] == {"en": briefing.notice.en, "ar": briefing.notice.ar}
+    assert [s["id"] for s in data["sources"]] == [a.id for a in briefing.sources]
+    section = data["stories"][0]["sections"][0]
+    assert section["lang"] == "ar"
+    assert section["points"][1]["quote_of"] == STORY_OK.sections[0].points[1].quote_of
+    assert section["facts"] == list(STORY_OK.sections[0].facts)
+    assert data["stories"][0]["sections"][1]["note"] == STORY_OK.sections[1].note
+
+
+def test_stories_list_their_article_ids(data: dict[str, Any]) -> None:
+    stories = data["stories"]
+    assert [s["number"] for s in stories] == [1, 2]
+    assert stories[0]["article_ids"] == [a.id for a in STORY_OK.story.articles]
+    assert stories[1]["article_ids"] == [WIRE.id, ENAB.id]
+    assert stories[1]["status"] == "failed"
+    assert stories[1]["error"].startswith("the model's answer stayed invalid")
+    assert stories[1]["sections"] == []
+    assert stories[0]["trimmed"] == [
+        {"article_id": STORY_OK.trimmed[0][0], "cite_number": 1, "percent": 35}
+    ]
+
+
+def test_cite_numbers_match_the_sources(data: dict[str, Any]) -> None:
+    number_of = {s["id"]: s["number"] for s in data["sources"]}
+    assert list(number_of.values()) == list(range(1, len(data["sources"]) + 1))
+    points = list(_points(data))
+    assert len(points) == 14
+    for point in points:
+        assert point["cite_numbers"] == [number_of[i] for i in point["citations"]]
+        assert point["cite_numbers"]
+
+
+def test_unknown_citation_has_a_null_number() -> None:
+    point = Point("Oil prices rose.", (WIRE.id, "not-a-source"))
+    ar, en = STORY_OK.sections
+    story = dataclasses.replace(STORY_OK, sections=(ar, dataclasses.replace(en, points=(point,))))
+    briefing = dataclasses.replace(sample_briefing(), stories=(story,))
+    data = json.loads(render_json.render(briefing))
+    rendered = data["stories"][0]["sections"][1]["points"][0]
+    assert rendered["citations"] == [WIRE.id, "not-a-source"]
+    assert rendered["cite_numbers"] == [4, None]
+
+
+def test_sources_carry_every_field(data: dict[str, Any]) -> None:
+    first, second = data["sources"][:2]
+    assert first == {
+        "number": 1,
+        "id": "c906e32e1feae5cb",
+        "title": sample_briefing().sources[0].title,
+        "source": "الإخبارية السورية",
+        "url": "https://www.alikhbariah.com/news/2026/02/10/coalition",
+        "published": "2026-02-10",
+        "lang": "ar",
+        "origin": "fixtures/001_c906e32e1feae5cb.txt",
+        "mentioned_dates": ["2026-02-09"],
+    }
+    assert second["source"] is None and second["url"] is None
+
+
+def test_duplicates_problems_and_provenance(data: dict[str, Any]) -> None:
+    assert data["duplicates"][0] == {
+        "dropped_id": "78b0ee22b5934dd2",
+        "dropped_title": "السعودية تستضيف اجتماع التحالف الدولي لهزيمة داعش",
+        "dropped_origin": "fixtures/003_78b0ee22b5934dd2.txt",
+        "kept_id": "c906e32e1feae5cb",
+        "kept_number": 1,
+        "kind": "near",
+        "similarity": 0.913,
+    }
+    assert [p["severity"] for p in data["problems"]] == ["warning", "error"]
+    assert data["problems"][0]["where"] == "inbox/broken.json"
+    provenance = data["provenance"]
+    assert provenance["model"] == "gpt-4o-mini"
+    assert provenance["prompts"] == [
+        {
+            "id": "digest",
+            "version": 2,
+            "sha256": "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+        }
+    ]
+    assert provenance["parameters"] == [
+        {"name": "temperature", "value": "0.2"},
+        {"name": "max_tokens", "value": "900"},
+    ]
+    assert [i["articles"] for i in provenance["inputs"]] == [1, 9]
+    assert provenance["created_at"] == "2026-02-11T06:00:00Z"
