@@ -201,9 +201,7 @@ def _drop_tag_tail(lines: list[str]) -> tuple[list[str], list[str]]:
     """Drop a closing block of short label lines (tag clouds like «سوريا محلي»), when one
     of them holds a known section tag."""
     end = len(lines)
-    while end > 0 and len(lines[end - 1].split()) <= 3 and not _SENTENCE_END.search(
-        lines[end - 1]
-    ):
+    while end > 0 and len(lines[end - 1].split()) <= 3 and not _SENTENCE_END.search(lines[end - 1]):
         end -= 1
     tail = lines[end:]
     tagged = any(tok in _SECTION_TAGS for t in tail for tok in _bare(normalize(t)).split())

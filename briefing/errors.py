@@ -11,7 +11,7 @@ bug and keeps its traceback.
     ├── ConfigError           a flag, environment variable or brief.toml value is wrong
     │   └── NoEndpointError   the LLM engine was asked for but no endpoint is configured
     ├── PromptError           a prompt file is missing, malformed or pinned to an unknown version
-    ├── LLMError              the model endpoint failed (raised only by llm.py, from the openai error)
+    ├── LLMError              the endpoint failed (raised only by llm.py, from the openai error)
     │   ├── LLMAuthError      401/403: the key is wrong or lacks access
     │   ├── LLMRequestError   400/404/422: the request itself is wrong (model name, parameters)
     │   └── LLMUnavailableError  retries exhausted on 408/409/429/5xx, timeouts, connection errors

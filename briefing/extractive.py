@@ -28,6 +28,7 @@ CLAUSE_SUPPORT = 0.6  # share of a clause's weighted terms one sentence must hol
 SUPPORT = 0.5  # share of a sentence's weight (in carried clauses) an article must carry
 REDUNDANT = 0.6  # a candidate this covered by an already selected point adds nothing
 MIN_WORDS, MAX_WORDS = 6, 80
+_QUOTE_MARKS = "\"'“”«»‘’"
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,8 +79,9 @@ def _section(lang: str, articles: Sequence[Article], story: Story, max_points: i
         chosen.append(cand.sentence)
         points.append(_point(cand.sentence.text, cand.supporters, cand.sentence.article, story))
     headline = _headline(articles, story, idf)
-    return Section(lang=lang, headline=headline, points=tuple(points), facts=facts,
-                   note=_EXTRACTIVE_NOTE[lang])
+    return Section(
+        lang=lang, headline=headline, points=tuple(points), facts=facts, note=_EXTRACTIVE_NOTE[lang]
+    )
 
 
 def _sentences(article: Article) -> list[_Sentence]:
@@ -150,7 +152,13 @@ def _rank(sentences: Sequence[_Sentence], idf: dict[str, float]) -> list[_Candid
         outlets = len({a.outlet_key for a in supporters})
         candidates.append(_Candidate(s, supporters, outlets, sum(carried.values())))
     candidates.sort(
-        key=lambda c: (-c.outlets, -c.strength, c.sentence.position, -len(c.sentence.terms))
+        key=lambda c: (
+            -c.outlets,
+            c.sentence.text[0] in _QUOTE_MARKS,  # a sentence that opens mid-quote reads worse
+            -c.strength,
+            c.sentence.position,
+            -len(c.sentence.terms),
+        )
     )
     return candidates
 
@@ -176,8 +184,9 @@ def _carried(
             for j in index[term]:
                 if sentences[j].article.id != s.article.id:
                     shared[j] += idf[term]
-        carrying = {sentences[j].article.id for j, w in shared.items()
-                    if w / weight >= CLAUSE_SUPPORT}
+        carrying = {
+            sentences[j].article.id for j, w in shared.items() if w / weight >= CLAUSE_SUPPORT
+        }
         for article_id in carrying:
             per_article[article_id] += weight / total
     return {aid: share for aid, share in per_article.items() if share >= SUPPORT}
@@ -199,9 +208,7 @@ def _headline(articles: Sequence[Article], story: Story, idf: dict[str, float]) 
 
     def score(article: Article) -> tuple[int, float, int]:
         title_terms = frozenset(terms(article.title))
-        cover = [
-            _coverage(title_terms, bodies[o.id], idf) for o in articles if o.id != article.id
-        ]
+        cover = [_coverage(title_terms, bodies[o.id], idf) for o in articles if o.id != article.id]
         return (0 if looks_like_sentence(article.title) else 1, sum(cover), -len(article.title))
 
     best = max(articles, key=score)
@@ -244,8 +251,10 @@ def _facts(lang: str, story: Story) -> tuple[str, ...]:
         return tuple(lines)
     names = {"ar": "Arabic", "en": "English"}
     language = " and ".join(names.get(code, code) for code in langs)
-    lines = [f"{len(articles)} {language} article{'s' if len(articles) != 1 else ''}; "
-             f"outlets: " + _en_outlets(named, unnamed)]
+    lines = [
+        f"{len(articles)} {language} article{'s' if len(articles) != 1 else ''}; "
+        f"outlets: " + _en_outlets(named, unnamed)
+    ]
     if published:
         lines.append("Published: " + _span(published))
     if mentioned:

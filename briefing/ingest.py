@@ -132,8 +132,9 @@ def _check_suffix(path: Path) -> tuple[Path | None, Problem | None]:
     if path.suffix.lower() in TEXT_SUFFIXES | JSON_SUFFIXES | JSONL_SUFFIXES:
         return path, None
     return None, Problem(
-        str(path), f"unsupported file type {path.suffix or '(none)'!r}; skipped. "
-        f"Supported: {' '.join(SUPPORTED)}."
+        str(path),
+        f"unsupported file type {path.suffix or '(none)'!r}; skipped. "
+        f"Supported: {' '.join(SUPPORTED)}.",
     )
 
 
@@ -146,7 +147,9 @@ def _read_bytes(path: Path) -> bytes:
             )
         return path.read_bytes()
     except PermissionError:
-        raise ArticleError(str(path), "cannot be read (permission denied); check its permissions.")
+        raise ArticleError(
+            str(path), "cannot be read (permission denied); check its permissions."
+        ) from None
     except OSError as exc:
         raise ArticleError(str(path), f"cannot be read ({exc.strerror or exc}).") from exc
 
@@ -164,8 +167,10 @@ def _decode(path: Path, data: bytes) -> tuple[str, Problem | None]:
     arabic = sum(1 for ch in text if "\u0621" <= ch <= "\u064a")
     letters = sum(1 for ch in text if ch.isalpha())
     if letters and arabic / letters > 0.5 and "\ufffd" not in text:
-        return text, Problem(str(path), "is not UTF-8; read it as Windows-1256 (Arabic). "
-                             "Save it as UTF-8 to be sure.")
+        return text, Problem(
+            str(path),
+            "is not UTF-8; read it as Windows-1256 (Arabic). Save it as UTF-8 to be sure.",
+        )
     raise ArticleError(str(path), "is not UTF-8 text; save it as UTF-8 and run again.")
 
 
@@ -198,8 +203,10 @@ def _parse_text(path: Path, text: str) -> Article:
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             where = f" (line {mark.line + 2})" if mark else ""
-            raise ArticleError(str(path), f"front matter is not valid YAML{where}; fix it "
-                               "or remove the '---' block.") from exc
+            raise ArticleError(
+                str(path),
+                f"front matter is not valid YAML{where}; fix it or remove the '---' block.",
+            ) from exc
         if loaded is not None and not isinstance(loaded, dict):
             raise ArticleError(str(path), "front matter must be 'key: value' lines.")
         meta = loaded or {}
@@ -221,8 +228,11 @@ def _parse_json(path: Path, text: str) -> tuple[list[Article], list[Problem]]:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise ArticleError(str(path), f"is not valid JSON (line {exc.lineno}, column "
-                           f"{exc.colno}: {exc.msg}); fix it and run again.") from exc
+        raise ArticleError(
+            str(path),
+            f"is not valid JSON (line {exc.lineno}, column "
+            f"{exc.colno}: {exc.msg}); fix it and run again.",
+        ) from exc
     if isinstance(data, dict) and isinstance(data.get("articles"), list):
         data = data["articles"]
     if isinstance(data, dict):
@@ -284,11 +294,13 @@ def _build(record: ArticleRecord, path: str, origin: str) -> Article:
     if record.published:
         published = _normalise_published(record.published)
         if published is None:
-            log.warning("%s: published date %r not understood; left empty", origin,
-                        record.published)
-    article_id = record.id or "a-" + hashlib.sha256(
-        f"{normalize(title)}\n{normalize(text)}".encode()
-    ).hexdigest()[:12]
+            log.warning(
+                "%s: published date %r not understood; left empty", origin, record.published
+            )
+    article_id = (
+        record.id
+        or "a-" + hashlib.sha256(f"{normalize(title)}\n{normalize(text)}".encode()).hexdigest()[:12]
+    )
     return Article(
         id=article_id,
         title=title,

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from .models import Article, Point, Problem, Section, StoryDigest
+from .models import Article, Point, Problem, StoryDigest
 from .text import normalize
 
 
@@ -30,11 +30,9 @@ def verify(digest: StoryDigest) -> tuple[StoryDigest, tuple[Problem, ...]]:
         }
         headline = summary = None
         if section.headline:
-            headline = (_check_points((section.headline,), articles, where, problems) or
-                        (None,))[0]
+            headline = (_check_points((section.headline,), articles, where, problems) or (None,))[0]
         if section.summary:
-            summary = (_check_points((section.summary,), articles, where, problems) or
-                       (None,))[0]
+            summary = (_check_points((section.summary,), articles, where, problems) or (None,))[0]
         sections.append(replace(section, headline=headline, summary=summary, **checked))
     return replace(digest, sections=tuple(sections)), tuple(problems)
 
@@ -50,16 +48,29 @@ def _check_points(
         valid = tuple(dict.fromkeys(c for c in point.citations if c in articles))
         unknown = [c for c in point.citations if c not in articles]
         if unknown:
-            problems.append(Problem(where, f"citation to unknown article(s) {', '.join(unknown)} "
-                                    f"removed from: {_short(point.text)}"))
+            problems.append(
+                Problem(
+                    where,
+                    f"citation to unknown article(s) {', '.join(unknown)} "
+                    f"removed from: {_short(point.text)}",
+                )
+            )
         if not valid:
-            problems.append(Problem(where, f"point dropped, it cites no article of the story: "
-                                    f"{_short(point.text)}"))
+            problems.append(
+                Problem(
+                    where, f"point dropped, it cites no article of the story: {_short(point.text)}"
+                )
+            )
             continue
         quote_of = point.quote_of
         if quote_of is not None and not _quotes(point.text, articles.get(quote_of)):
-            problems.append(Problem(where, f"quote not found in article {quote_of}; shown "
-                                    f"without quotation marks: {_short(point.text)}"))
+            problems.append(
+                Problem(
+                    where,
+                    f"quote not found in article {quote_of}; shown "
+                    f"without quotation marks: {_short(point.text)}",
+                )
+            )
             quote_of = None
         if quote_of is not None and quote_of not in valid:
             valid = (quote_of, *valid)

@@ -11,8 +11,21 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "briefing"
-STAGES = {"ingest", "clean", "dedup", "group", "pack", "generate", "extractive", "llm_engine",
-          "verify", "render_md", "render_docx", "render_json", "render_html"}
+STAGES = {
+    "ingest",
+    "clean",
+    "dedup",
+    "group",
+    "pack",
+    "generate",
+    "extractive",
+    "llm_engine",
+    "verify",
+    "render_md",
+    "render_docx",
+    "render_json",
+    "render_html",
+}
 
 
 def imported_modules(path: Path) -> set[str]:
@@ -43,14 +56,19 @@ def test_only_cli_prints(module: str) -> None:
     if module == "cli":
         return
     tree = ast.parse((PACKAGE / f"{module}.py").read_text(encoding="utf-8"))
-    calls = [n for n in ast.walk(tree) if isinstance(n, ast.Call)
-             and isinstance(n.func, ast.Name) and n.func.id == "print"]
+    calls = [
+        n
+        for n in ast.walk(tree)
+        if isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id == "print"
+    ]
     assert not calls, f"{module} calls print(); return values or log instead"
 
 
 def test_help_does_not_import_heavy_modules() -> None:
-    code = ("import sys; from briefing import cli; "
-            "heavy = [m for m in ('docx', 'openai', 'tiktoken', 'pydantic', 'lxml', 'yaml', "
-            "'briefing.pipeline') if m in sys.modules]; print(heavy)")
+    code = (
+        "import sys; from briefing import cli; "
+        "heavy = [m for m in ('docx', 'openai', 'tiktoken', 'pydantic', 'lxml', 'yaml', "
+        "'briefing.pipeline') if m in sys.modules]; print(heavy)"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"

@@ -105,8 +105,10 @@ def test_mentioned_dates_and_language(seeds: dict[str, Article]) -> None:
 
 
 def test_given_metadata_wins_over_aggregator_line() -> None:
-    text = ("هذا الخبر بعنوان \"x\" نشر أولاً على موقع قناة ما وتم جلبه من مصدره الأصلي "
-            "بتاريخ ١٠ شباط ٢٠٢٦.\nنص الخبر الحقيقي هنا.")
+    text = (
+        'هذا الخبر بعنوان "x" نشر أولاً على موقع قناة ما وتم جلبه من مصدره الأصلي '
+        "بتاريخ ١٠ شباط ٢٠٢٦.\nنص الخبر الحقيقي هنا."
+    )
     a = clean_article(art(text, source="المصدر", published="2026-01-01"))
     assert (a.source, a.published) == ("المصدر", "2026-01-01")
     assert a.text == "نص الخبر الحقيقي هنا."
@@ -114,8 +116,17 @@ def test_given_metadata_wins_over_aggregator_line() -> None:
 
 @pytest.mark.parametrize(
     "line",
-    ["Share this article", "Read more:", "By Jane Doe:", "***", "— — —", "#سوريا #داعش",
-     "جميع الحقوق محفوظة © 2026", "تابعونا: فيسبوك تويتر", "Politics"],
+    [
+        "Share this article",
+        "Read more:",
+        "By Jane Doe:",
+        "***",
+        "— — —",
+        "#سوريا #داعش",
+        "جميع الحقوق محفوظة © 2026",
+        "تابعونا: فيسبوك تويتر",
+        "Politics",
+    ],
 )
 def test_english_and_generic_debris_goes(line: str) -> None:
     a = clean_article(art(f"A real first sentence of the news story goes here today.\n{line}"))
@@ -123,8 +134,10 @@ def test_english_and_generic_debris_goes(line: str) -> None:
 
 
 def test_related_headlines_after_bare_marker_go_but_sentences_after_stay() -> None:
-    text = ("الجملة الأولى من الخبر تقول شيئا مهما عن الحدث الذي وقع اليوم.\nاقرأ أيضاً:\n"
-            "عنوان خبر آخر لا علاقة له\nعنوان ثان\n")
+    text = (
+        "الجملة الأولى من الخبر تقول شيئا مهما عن الحدث الذي وقع اليوم.\nاقرأ أيضاً:\n"
+        "عنوان خبر آخر لا علاقة له\nعنوان ثان\n"
+    )
     a = clean_article(art(text))
     assert a.text == "الجملة الأولى من الخبر تقول شيئا مهما عن الحدث الذي وقع اليوم."
 

@@ -33,8 +33,16 @@ def make_story() -> Story:
     for i, fact in enumerate(FACT_FOUR):
         extra = [FACT_ONE] if i == 0 else []
         text = "\n".join([FILLER[i], *extra, fact])
-        articles.append(Article(id=f"a{i}", title=f"عنوان رقم {i}", text=text,
-                                origin=f"{i}.txt", source=f"outlet {i}", lang="ar"))
+        articles.append(
+            Article(
+                id=f"a{i}",
+                title=f"عنوان رقم {i}",
+                text=text,
+                origin=f"{i}.txt",
+                source=f"outlet {i}",
+                lang="ar",
+            )
+        )
     return Story("s-test", tuple(articles))
 
 
@@ -56,8 +64,12 @@ def test_paraphrases_of_one_fact_are_not_repeated() -> None:
 
 def test_same_outlet_twice_counts_once() -> None:
     story = make_story()
-    same = [Article(id=a.id, title=a.title, text=a.text, origin=a.origin, source="one outlet",
-                    lang="ar") for a in story.articles[:3]] + [story.articles[3]]
+    same = [
+        Article(
+            id=a.id, title=a.title, text=a.text, origin=a.origin, source="one outlet", lang="ar"
+        )
+        for a in story.articles[:3]
+    ] + [story.articles[3]]
     digest = summarise(Story("s", tuple(same)), max_points=6)
     top = digest.section("ar").points[0]
     assert top.text in FACT_FOUR and len(top.citations) == 4
@@ -103,12 +115,24 @@ def test_seed_english_section_is_metadata_not_translation(seed_digest) -> None:
 
 def test_english_articles_are_extracted_in_english() -> None:
     articles = (
-        Article(id="e1", title="Coalition meets in Riyadh", lang="en", origin="e1", source="A",
-                text="The coalition met in Riyadh on Monday with ninety members present. "
-                "Officials praised the new ceasefire agreement in the north east."),
-        Article(id="e2", title="Riyadh hosts coalition", lang="en", origin="e2", source="B",
-                text="Ninety members of the coalition met in Riyadh on Monday. "
-                "The weather was cold and windy across the capital that evening."),
+        Article(
+            id="e1",
+            title="Coalition meets in Riyadh",
+            lang="en",
+            origin="e1",
+            source="A",
+            text="The coalition met in Riyadh on Monday with ninety members present. "
+            "Officials praised the new ceasefire agreement in the north east.",
+        ),
+        Article(
+            id="e2",
+            title="Riyadh hosts coalition",
+            lang="en",
+            origin="e2",
+            source="B",
+            text="Ninety members of the coalition met in Riyadh on Monday. "
+            "The weather was cold and windy across the capital that evening.",
+        ),
     )
     digest = summarise(Story("s", articles))
     en = digest.section("en")

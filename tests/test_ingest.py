@@ -40,8 +40,10 @@ def test_txt_first_line_is_title_and_leaves_body(tmp_path: Path) -> None:
 
 
 def test_txt_lede_as_first_line_stays_in_body(tmp_path: Path) -> None:
-    lede = ("The coalition met in Riyadh on Monday and welcomed Syria as its ninetieth member, "
-            "officials said.")
+    lede = (
+        "The coalition met in Riyadh on Monday and welcomed Syria as its ninetieth member, "
+        "officials said."
+    )
     f = write(tmp_path / "a.txt", f"{lede}\nSecond paragraph here.\n")
     (article,) = ingest([f]).articles
     assert article.title == lede
@@ -56,7 +58,12 @@ def test_md_front_matter_sets_metadata(tmp_path: Path) -> None:
     )
     (article,) = ingest([f]).articles
     assert (article.title, article.source, article.url, article.published, article.lang) == (
-        "From front matter", "Reuters", "https://example.org/x", "2026-02-10", "en")
+        "From front matter",
+        "Reuters",
+        "https://example.org/x",
+        "2026-02-10",
+        "en",
+    )
     assert article.text == "The body line."
 
 
@@ -90,19 +97,37 @@ def test_json_shapes(tmp_path: Path, payload: object, count: int) -> None:
 
 
 def test_json_keeps_given_ids_and_fields(tmp_path: Path) -> None:
-    f = write(tmp_path / "a.json", json.dumps({
-        "id": 42, "title": "T", "text": "Body.", "outlet": "BBC", "link": "https://b",
-        "published": "2026-02-10T08:30:00+03:00", "language": "English"}))
+    f = write(
+        tmp_path / "a.json",
+        json.dumps(
+            {
+                "id": 42,
+                "title": "T",
+                "text": "Body.",
+                "outlet": "BBC",
+                "link": "https://b",
+                "published": "2026-02-10T08:30:00+03:00",
+                "language": "English",
+            }
+        ),
+    )
     (a,) = ingest([f]).articles
     assert (a.id, a.source, a.url, a.published, a.lang) == (
-        "42", "BBC", "https://b", "2026-02-10T08:30:00+03:00", "en")
+        "42",
+        "BBC",
+        "https://b",
+        "2026-02-10T08:30:00+03:00",
+        "en",
+    )
     assert a.published_date == "2026-02-10"
 
 
 def test_jsonl_bad_line_is_reported_with_line_number(tmp_path: Path) -> None:
-    f = write(tmp_path / "a.jsonl",
-              '{"id": "1", "title": "One", "text": "First."}\n{not json\n\n'
-              '{"id": "3", "title": "Three", "text": "Third."}\n{"id": "4", "title": 5}\n')
+    f = write(
+        tmp_path / "a.jsonl",
+        '{"id": "1", "title": "One", "text": "First."}\n{not json\n\n'
+        '{"id": "3", "title": "Three", "text": "Third."}\n{"id": "4", "title": 5}\n',
+    )
     result = ingest([f])
     assert [a.id for a in result.articles] == ["1", "3"]
     assert [p.where for p in result.problems] == [f"{f}:2", f"{f}:5"]

@@ -40,9 +40,11 @@ def test_quote_not_in_article_loses_quote_mark() -> None:
 
 def test_quote_match_ignores_spacing_and_diacritics() -> None:
     article = Article(id="a1", title="T", text="وصلَ الوزيرُ  إلى الرياض.", origin="1")
-    d = StoryDigest(Story("s", (article,)),
-                    (Section("ar", None, points=(Point("وصل الوزير إلى الرياض.", ("a1",), "a1"),)),),
-                    engine="t")
+    d = StoryDigest(
+        Story("s", (article,)),
+        (Section("ar", None, points=(Point("وصل الوزير إلى الرياض.", ("a1",), "a1"),)),),
+        engine="t",
+    )
     checked, problems = verify(d)
     assert checked.sections[0].points[0].quote_of == "a1" and problems == ()
 
