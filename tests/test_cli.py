@@ -1,0 +1,62 @@
+"""The `brief` command: results on stdout, problems on stderr, clean errors and exit codes."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+
+
+def brief(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "briefing.cli", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=120,
+    )
+
+
+def test_make_prints_written_paths_on_stdout(tmp_path: Path) -> None:
+    run = brief("make", str(FIXTURES), "-o", str(tmp_path))
+    assert run.returncode == 0, run.stderr
+    paths = run.stdout.split()
+    assert [Path(p).name for p in paths] == ["briefing-2026-02-10.md", "briefing-2026-02-10.docx"]
+    assert all(Path(p).exists() for p in paths)
+    assert "1 story from 5 articles (extractive engine)" in run.stderr
+
+
+def test_default_output_folder_is_briefings(tmp_path: Path) -> None:
+    run = brief("make", str(FIXTURES), "--format", "json", "-q", cwd=tmp_path)
+    assert run.returncode == 0 and run.stderr == ""
+    assert (tmp_path / "briefings" / "briefing-2026-02-10.json").exists()
+
+
+def test_stdout_document(tmp_path: Path) -> None:
+    run = brief("make", str(FIXTURES), "-o", "-", "--format", "md")
+    assert run.returncode == 0 and run.stdout.startswith("# Briefing — 2026-02-10")
+
+
+def test_problems_go_to_stderr_and_exit_is_zero(tmp_path: Path) -> None:
+    (tmp_path / "bad.jsonl").write_text("{oops\n")
+    run = brief("make", str(FIXTURES), str(tmp_path / "bad.jsonl"), "-o", str(tmp_path / "o"))
+    assert run.returncode == 0
+    assert "bad.jsonl:1: not valid JSON" in run.stderr
+
+
+def test_error_is_one_clean_line_and_exit_1(tmp_path: Path) -> None:
+    run = brief("make", str(tmp_path / "missing"), "-o", str(tmp_path))
+    assert run.returncode == 1
+    assert "brief: error: No articles found" in run.stderr and "Traceback" not in run.stderr
+
+
+def test_llm_engine_without_endpoint_exit_1() -> None:
+    run = brief("make", str(FIXTURES), "--engine", "llm", "-o", "-", "--format", "md")
+    assert run.returncode == 1 and "OPENAI_API_KEY" in run.stderr
+
+
+def test_help_and_version() -> None:
+    assert "make" in brief("--help").stdout
+    assert "0.1.0" in brief("--version").stdout
