@@ -1,0 +1,250 @@
+"""dedup: exact and near duplicates dropped, paraphrases kept, the better copy kept."""
+
+from __future__ import annotations
+
+import random
+import re
+from pathlib import Path
+
+import pytest
+
+from briefing.dedup import dedup
+from briefing.models import Article, DedupResult
+
+_ARABIC_INDIC = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
+_ADDED = "وأضاف البيان أن الاجتماع المقبل للمجموعة سيعقد في العاصمة الأردنية عمّان قبل نهاية العام."
+
+
+def _article(id: str, title: str, text: str, **meta: str) -> Article:
+    return Article(id=id, title=title, text=text, origin=f"test:{id}", **meta)
+
+
+def _fixtures(seeds_dir: Path) -> list[Article]:
+    """The five seed articles: title is the first line, text the rest."""
+    articles = []
+    for path in sorted(seeds_dir.glob("*.txt")):
+        title, _, text = path.read_text(encoding="utf-8").partition("\n")
+        articles.append(_article(path.stem, title.strip(), text.strip(), lang="ar"))
+    return articles
+
+
+def _prose(seed: int, sentences: int) -> str:
+    """Deterministic nonsense prose: sentences of made-up words, one per line."""
+    rng = random.Random(seed)
+    syllables = [c + v for c in "bdfgklmnprstvz" for v in "aeiou"]
+    vocabulary = ["".join(rng.choices(syllables, k=3)) for _ in range(3000)]
+    return "\n".join(" ".join(rng.choices(vocabulary, k=14)) + "." for _ in range(sentences))
+
+
+def _ids(result: DedupResult) -> list[str]:
+    return [a.id for a in result.articles]
+
+
+# --- exact duplicates ----------------------------------------------------------------
+
+
+def _add_diacritics(text: str) -> str:
+    return text.replace("ال", "الْ").replace("ن ", "نَ ")
+
+
+@pytest.mark.parametrize(
+    "variant",
+    [
+        pytest.param(lambda t: t.translate(_ARABIC_INDIC), id="arabic-indic digits"),
+        pytest.param(_add_diacritics, id="diacritics"),
+        pytest.param(lambda t: t.replace("ا", "أ"), id="alef forms"),
+        pytest.param(lambda t: re.sub(r"\s+", "  ", t) + "\n\n", id="whitespace"),
+        pytest.param(lambda t: t.replace("،", ","), id="punctuation"),
+    ],
+)
+def test_exact_duplicate_under_normalisation(seeds_dir, variant):
+    original = _fixtures(seeds_dir)[2]
+    copy = _article("recrawl", original.title, variant(original.text))
+    assert copy.text != original.text
+
+    result = dedup([original, copy])
+
+    assert len(result.articles) == 1
+    (duplicate,) = result.duplicates
+    assert duplicate.kind == "exact"
+    assert duplicate.similarity == 1.0
+    assert {duplicate.dropped.id, duplicate.kept_id} == {"recrawl", original.id}
+
+
+def test_different_title_is_not_an_exact_duplicate(seeds_dir):
+    original = _fixtures(seeds_dir)[2]
+    retitled = _article("retitled", "عنوان آخر تماما للخبر نفسه", original.text)
+
+    (duplicate,) = dedup([original, retitled]).duplicates
+
+    assert duplicate.kind == "near"
+    assert duplicate.similarity == 1.0
+
+
+# --- near duplicates -----------------------------------------------------------------
+
+
+def _drop_line(text: str, index: int) -> str:
+    lines = [line for line in text.splitlines() if line.strip()]
+    return "\n".join(lines[:index] + lines[index + 1 :])
+
+
+def _rewrite_some(text: str) -> str:
+    """Three paragraphs cut, three sentences added: neither copy contains the other."""
+    lines = [line for line in text.splitlines() if line.strip()]
+    kept = [line for i, line in enumerate(lines) if i not in (3, 7, 10)]
+    return "\n".join([*kept, _prose(11, 2), _ADDED])
+
+
+def _swap_boilerplate(text: str) -> str:
+    lines = [line for line in text.splitlines() if line.strip()]
+    assert "لا يتحمل موقعنا" in lines[1]
+    boilerplate = [
+        "نشرت هذه المادة أولا على موقع شريك لنا، ونعيد نشرها بإذن منه.",
+        "جميع الحقوق محفوظة للناشر الأصلي، ولا تعبر المادة بالضرورة عن رأي الموقع.",
+    ]
+    return "\n".join(boilerplate + lines[2:])
+
+
+@pytest.mark.parametrize(
+    ("fixture", "edit"),
+    [
+        pytest.param(2, lambda t: t + "\n" + _ADDED, id="sentence added"),
+        pytest.param(2, lambda t: _drop_line(t, 4), id="sentence removed"),
+        pytest.param(1, _swap_boilerplate, id="boilerplate changed"),
+        pytest.param(3, lambda t: t.replace("الاثنين", "الإثنين 9 شباط"), id="words edited"),
+        pytest.param(2, _rewrite_some, id="edited both ways (Jaccard 0.64)"),
+        pytest.param(3, lambda t: t + "\n" + _prose(1, 20), id="update (containment 1.0)"),
+    ],
+)
+def test_near_duplicate_is_dropped(seeds_dir, fixture, edit):
+    original = _fixtures(seeds_dir)[fixture]
+    edited = _article("edited", "عنوان مختلف للنسخة المعدلة", edit(original.text))
+
+    result = dedup([original, edited])
+
+    assert len(result.articles) == 1
+    (duplicate,) = result.duplicates
+    assert duplicate.kind == "near"
+    shorter = min(original, edited, key=lambda a: len(a.text))
+    assert (duplicate.dropped.id, duplicate.kept_id) == (
+        shorter.id,
+        ({original.id, edited.id} - {shorter.id}).pop(),
+    )
+    assert 0.6 <= duplicate.similarity <= 1.0
+
+
+def test_paraphrases_by_different_outlets_are_kept(seeds_dir):
+    articles = _fixtures(seeds_dir)
+
+    result = dedup(articles)
+
+    assert result.articles == tuple(articles)
+    assert result.duplicates == ()
+
+
+def test_short_article_embedded_in_a_longer_one_is_kept():
+    """A page that quotes a short article as a teaser does not swallow it."""
+    short = _article("short", "Short", _prose(2, 3))
+    page = _article("page", "Page", _prose(3, 25) + "\n" + short.text)
+
+    assert _ids(dedup([short, page])) == ["short", "page"]
+
+
+@pytest.mark.parametrize(("days_apart", "dropped"), [(1, True), (3, True), (10, False)])
+def test_near_duplicates_far_apart_in_time_are_kept(days_apart, dropped):
+    """Template articles (a daily market report) repeat most words on other days."""
+    text = _prose(4, 12)
+    monday = _article("monday", "Report", text, published="2018-03-05T08:00:00+03:00")
+    later = _article(
+        "later",
+        "Report",
+        text.replace(".", " today.", 1),
+        published=f"2018-03-{5 + days_apart:02d}T08:00:00+03:00",
+    )
+
+    result = dedup([monday, later])
+
+    assert (len(result.articles) == 1) is dropped
+
+
+def test_short_texts_are_only_exact_duplicates():
+    one = _article("one", "Match postponed", "The match was postponed.")
+    two = _article("two", "Match postponed", "The match was postponed again.")
+
+    assert _ids(dedup([one, two])) == ["one", "two"]
+
+
+def test_every_near_copy_is_found_among_many():
+    """The sampled index must not miss candidates: 300 articles, 100 edited copies."""
+    originals = [_article(f"a{i}", f"Title {i}", _prose(100 + i, 10)) for i in range(300)]
+    copies = [
+        _article(f"copy{i}", f"Other title {i}", _drop_line(originals[i].text, 5))
+        for i in range(0, 300, 3)
+    ]
+
+    result = dedup(originals + copies)
+
+    assert _ids(result) == [a.id for a in originals]
+    assert sorted(d.dropped.id for d in result.duplicates) == sorted(a.id for a in copies)
+    assert all(d.kept_id == "a" + d.dropped.id[4:] for d in result.duplicates)
+
+
+# --- which copy is kept ----------------------------------------------------------------
+
+_BASE = _prose(5, 8)
+_LONGER = _BASE + "\n" + _prose(6, 1)
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "kept"),
+    [
+        pytest.param({"text": _BASE}, {"text": _LONGER}, "second", id="longer text wins"),
+        pytest.param({"text": _LONGER}, {"text": _BASE}, "first", id="longer text first"),
+        pytest.param(
+            {"text": _BASE},
+            {"text": _BASE, "source": "Agence", "url": "https://example.org/a"},
+            "second",
+            id="more metadata wins",
+        ),
+        pytest.param(
+            {"text": _BASE, "source": "Agence", "url": "https://example.org/a"},
+            {"text": _BASE, "published": "2018-03-17"},
+            "first",
+            id="metadata counted, not compared",
+        ),
+        pytest.param({"text": _BASE}, {"text": _BASE}, "first", id="tie: first in input"),
+    ],
+)
+def test_the_better_copy_is_kept(first, second, kept):
+    articles = [
+        _article("first", "Same story", **first),
+        _article("second", "Same story", **second),
+    ]
+
+    result = dedup(articles)
+
+    assert _ids(result) == [kept]
+    (duplicate,) = result.duplicates
+    assert duplicate.kept_id == kept
+    assert duplicate.dropped.id != kept
+
+
+def test_input_order_is_kept():
+    a_short = _article("a-short", "A", _prose(7, 8))
+    b = _article("b", "B", _prose(8, 8))
+    c = _article("c", "C", _prose(9, 8))
+    b_copy = _article("b-copy", "B", b.text)
+    a_long = _article("a-long", "A", a_short.text + "\n" + _prose(10, 1))
+
+    result = dedup([a_short, b, c, b_copy, a_long])
+
+    assert _ids(result) == ["b", "c", "a-long"]
+    assert [(d.dropped.id, d.kept_id) for d in result.duplicates] == [
+        ("a-short", "a-long"),
+        ("b-copy", "b"),
+    ]
+
+
+def test_empty_input():
+    assert dedup([]) == DedupResult(articles=(), duplicates=())
