@@ -1,0 +1,289 @@
+"""The one place that talks to an OpenAI-compatible endpoint.
+
+The client is built with ``max_retries=0``; every retry is owned by one tenacity policy:
+connection errors, timeouts, 408, 409, 429 and 5xx are retried, waiting what
+``Retry-After`` says when the server sends it, else exponential backoff with jitter;
+400/401/403/404/422 never are. Attempts and total time are bounded. Only this module
+catches ``openai`` exceptions, and it re-raises them as ``LLMError``s ``from`` the original.
+
+Structured output degrades by itself: JSON-schema output is asked for first; an endpoint
+that rejects it is asked for JSON mode, then for plain text containing JSON. The mode
+that worked is remembered for the rest of the run.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from .errors import LLMAuthError, LLMRequestError, LLMUnavailableError
+
+log = logging.getLogger(__name__)
+
+MODES = ("json_schema", "json_object", "text")
+RETRYABLE_STATUS = {408, 409, 429}
+PLACEHOLDER_KEY = "not-needed"  # local servers (vLLM, Ollama, llama.cpp) need no key
+
+
+@dataclass(frozen=True, slots=True)
+class Endpoint:
+    """Where and how to call the model. The key is never shown in repr or logs."""
+
+    model: str
+    base_url: str | None = None
+    api_key: str = field(default=PLACEHOLDER_KEY, repr=False)
+    timeout: float = 120.0
+    max_attempts: int = 5
+    max_retry_seconds: float = 300.0  # total time budget for one call, waits included
+    backoff_initial: float = 1.0
+    backoff_max: float = 30.0
+
+    def __repr__(self) -> str:  # belt and braces: the key never appears
+        return f"Endpoint(model={self.model!r}, base_url={self.base_url!r}, api_key='***')"
+
+
+@dataclass(frozen=True, slots=True)
+class Completion:
+    text: str
+    prompt_tokens: int
+    completion_tokens: int
+    attempts: int
+    latency: float
+    mode: str
+    model: str
+
+
+class LLMClient:
+    """A thread-safe client for one endpoint."""
+
+    def __init__(self, endpoint: Endpoint, sleep: Callable[[float], None] = time.sleep) -> None:
+        import openai
+
+        self.endpoint = endpoint
+        self._sleep = sleep
+        self._openai = openai
+        self._client = openai.OpenAI(
+            api_key=endpoint.api_key or PLACEHOLDER_KEY,
+            base_url=endpoint.base_url,
+            max_retries=0,
+            timeout=endpoint.timeout,
+        )
+        self._mode_index = 0
+        self._lock = threading.Lock()
+
+    @property
+    def mode(self) -> str:
+        return MODES[self._mode_index]
+
+    def complete(
+        self,
+        messages: list[dict[str, str]],
+        *,
+        schema: dict[str, Any] | None = None,
+        schema_name: str = "answer",
+        temperature: float = 0.2,
+    ) -> Completion:
+        """One chat completion, with retries and structured-output fallback."""
+        while True:
+            mode = self.mode
+            try:
+                return self._with_retries(messages, schema, schema_name, temperature, mode)
+            except LLMRequestError as exc:
+                if mode != "text" and _rejects_format(exc):
+                    with self._lock:
+                        if self.mode == mode:
+                            self._mode_index += 1
+                            log.info(
+                                "endpoint rejected %s output; falling back to %s", mode, self.mode
+                            )
+                    continue
+                raise
+
+    def _with_retries(
+        self,
+        messages: list[dict[str, str]],
+        schema: dict[str, Any] | None,
+        schema_name: str,
+        temperature: float,
+        mode: str,
+    ) -> Completion:
+        from tenacity import (
+            RetryError,
+            Retrying,
+            retry_if_exception,
+            stop_after_attempt,
+            stop_after_delay,
+            wait_exponential_jitter,
+        )
+
+        ep = self.endpoint
+        backoff = wait_exponential_jitter(
+            multiplier=ep.backoff_initial, jitter=ep.backoff_initial, max=ep.backoff_max
+        )
+
+        def wait(state: Any) -> float:
+            exc = state.outcome.exception() if state.outcome else None
+            hinted = _retry_after(exc)
+            chosen = hinted if hinted is not None else backoff(state)
+            remaining = ep.max_retry_seconds - (time.monotonic() - started)
+            return max(0.0, min(chosen, remaining))
+
+        def before_sleep(state: Any) -> None:
+            exc = state.outcome.exception()
+            log.info(
+                "attempt %d failed (%s); retrying in %.1fs",
+                state.attempt_number,
+                _describe(exc),
+                state.next_action.sleep if state.next_action else 0,
+            )
+
+        started = time.monotonic()
+        attempts = 0
+        retrying = Retrying(
+            retry=retry_if_exception(self._retryable),
+            wait=wait,
+            stop=stop_after_attempt(ep.max_attempts) | stop_after_delay(ep.max_retry_seconds),
+            before_sleep=before_sleep,
+            sleep=self._sleep,
+            reraise=False,
+        )
+        kwargs = self._request(messages, schema, schema_name, temperature, mode)
+        try:
+            for attempt in retrying:
+                with attempt:
+                    attempts += 1
+                    response = self._client.chat.completions.create(**kwargs)
+        except RetryError as exc:
+            last = exc.last_attempt.exception()
+            raise LLMUnavailableError(
+                f"The model endpoint {ep.base_url or 'api.openai.com'} is unavailable after "
+                f"{attempts} attempt(s) over {time.monotonic() - started:.0f}s "
+                f"({_describe(last)}). Try again later, raise --max-attempts, or use "
+                "--engine extractive."
+            ) from last
+        except self._openai.APIStatusError as exc:
+            raise _status_error(exc, ep) from exc
+        except self._openai.APIError as exc:
+            raise LLMUnavailableError(f"The model endpoint failed: {_describe(exc)}.") from exc
+        choice = response.choices[0] if response.choices else None
+        text = (choice.message.content if choice and choice.message else None) or ""
+        usage = response.usage
+        return Completion(
+            text=text,
+            prompt_tokens=getattr(usage, "prompt_tokens", 0) or 0,
+            completion_tokens=getattr(usage, "completion_tokens", 0) or 0,
+            attempts=attempts,
+            latency=time.monotonic() - started,
+            mode=mode,
+            model=response.model or ep.model,
+        )
+
+    def _retryable(self, exc: BaseException) -> bool:
+        o = self._openai
+        if isinstance(exc, (o.APIConnectionError, o.APITimeoutError)):
+            return True
+        if isinstance(exc, o.APIStatusError):
+            return exc.status_code in RETRYABLE_STATUS or exc.status_code >= 500
+        return False
+
+    def _request(
+        self,
+        messages: list[dict[str, str]],
+        schema: dict[str, Any] | None,
+        schema_name: str,
+        temperature: float,
+        mode: str,
+    ) -> dict[str, Any]:
+        kwargs: dict[str, Any] = {
+            "model": self.endpoint.model,
+            "messages": messages,
+            "temperature": temperature,
+        }
+        if mode == "json_schema" and schema is not None:
+            kwargs["response_format"] = {
+                "type": "json_schema",
+                "json_schema": {"name": schema_name, "schema": schema, "strict": False},
+            }
+        elif mode == "json_object" or (mode == "json_schema" and schema is None):
+            kwargs["response_format"] = {"type": "json_object"}
+        return kwargs
+
+
+def _retry_after(exc: BaseException | None) -> float | None:
+    """Seconds the server asked us to wait (Retry-After / retry-after-ms), if any."""
+    response = getattr(exc, "response", None)
+    headers = getattr(response, "headers", None)
+    if not headers:
+        return None
+    ms = headers.get("retry-after-ms")
+    if ms:
+        try:
+            return max(0.0, float(ms) / 1000)
+        except ValueError:
+            pass
+    value = headers.get("retry-after")
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        parsed = email.utils.parsedate_to_datetime(value) if value else None
+        if parsed is None:
+            return None
+        return max(0.0, parsed.timestamp() - time.time())
+
+
+def _describe(exc: BaseException | None) -> str:
+    if exc is None:
+        return "no error"
+    status = getattr(exc, "status_code", None)
+    name = type(exc).__name__
+    return f"HTTP {status} {name}" if status else name
+
+
+def _message(exc: Any) -> str:
+    body = getattr(exc, "body", None)
+    if isinstance(body, dict):
+        err = body.get("error", body)
+        if isinstance(err, dict) and err.get("message"):
+            return str(err["message"])
+        if isinstance(err, str):
+            return err
+    return str(getattr(exc, "message", "") or exc)
+
+
+def _status_error(exc: Any, ep: Endpoint) -> Exception:
+    status = exc.status_code
+    detail = _message(exc)[:300]
+    if status in (401, 403):
+        return LLMAuthError(
+            f"The model endpoint refused the request (HTTP {status}: {detail}). Check "
+            "OPENAI_API_KEY (and that it may use this model), or OPENAI_BASE_URL."
+        )
+    if status == 404:
+        return LLMRequestError(
+            f"The endpoint does not know model {ep.model!r} or the path (HTTP 404: {detail}). "
+            "Check --model and --base-url (it usually ends in /v1)."
+        )
+    error = LLMRequestError(
+        f"The model endpoint rejected the request (HTTP {status}: {detail}). Check --model "
+        "and the endpoint's documentation."
+    )
+    error.status = status  # type: ignore[attr-defined]
+    error.detail = detail  # type: ignore[attr-defined]
+    return error
+
+
+_FORMAT_WORDS = ("response_format", "json_schema", "json_object", "structured", "schema")
+
+
+def _rejects_format(exc: LLMRequestError) -> bool:
+    """A 400/422 that is about the requested output format: try the next, plainer mode.
+    Any other 400/422 is a real error and is not sent again."""
+    detail = str(getattr(exc, "detail", "")).lower()
+    return getattr(exc, "status", None) in (400, 422) and any(w in detail for w in _FORMAT_WORDS)

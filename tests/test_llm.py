@@ -1,0 +1,157 @@
+"""llm: the one retry policy and the structured-output fallback, against a real local
+server speaking the OpenAI protocol (the openai client is not patched)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+
+import pytest
+from fake_openai import Delay, FakeOpenAI, Reply, Status
+
+from briefing.errors import LLMAuthError, LLMRequestError, LLMUnavailableError
+from briefing.llm import Endpoint, LLMClient
+
+MESSAGES = [{"role": "user", "content": "hi"}]
+SCHEMA = {"type": "object", "properties": {"a": {"type": "integer"}}}
+
+
+@pytest.fixture
+def server() -> Iterator[FakeOpenAI]:
+    with FakeOpenAI() as srv:
+        yield srv
+
+
+def client(server: FakeOpenAI, sleeps: list[float] | None = None, **kw: object) -> LLMClient:
+    options = {"timeout": 5.0, "max_attempts": 4, "backoff_initial": 0.01, "backoff_max": 0.05}
+    options.update(kw)
+    endpoint = Endpoint(model="fake-model", base_url=server.base_url, api_key="test", **options)  # type: ignore[arg-type]
+    if sleeps is None:
+        return LLMClient(endpoint)
+
+    def record(seconds: float) -> None:
+        sleeps.append(seconds)
+
+    return LLMClient(endpoint, sleep=record)
+
+
+def test_valid_answer_with_usage_and_schema(server: FakeOpenAI) -> None:
+    server.enqueue(Reply('{"a": 1}', prompt_tokens=11, completion_tokens=3))
+    done = client(server).complete(MESSAGES, schema=SCHEMA, schema_name="A")
+    assert (done.text, done.prompt_tokens, done.completion_tokens, done.attempts) == (
+        '{"a": 1}',
+        11,
+        3,
+        1,
+    )
+    request = server.requests[0]
+    assert request["response_format"]["type"] == "json_schema"
+    assert request["response_format"]["json_schema"]["schema"] == SCHEMA
+    assert request["_headers"]["authorization"] == "Bearer test"
+
+
+def test_429_waits_what_retry_after_says(server: FakeOpenAI) -> None:
+    server.enqueue(Status(429, {"Retry-After": "0.3"}), "ok")
+    started = time.monotonic()
+    done = client(server).complete(MESSAGES)
+    assert done.text == "ok" and done.attempts == 2
+    assert time.monotonic() - started >= 0.3
+
+
+def test_retry_after_ms_and_http_date_are_understood(server: FakeOpenAI) -> None:
+    server.enqueue(Status(429, {"retry-after-ms": "1500"}), Status(503, {"Retry-After": "2"}), "ok")
+    sleeps: list[float] = []
+    client(server, sleeps).complete(MESSAGES)
+    assert sleeps == [1.5, 2.0]
+
+
+@pytest.mark.parametrize("status", [408, 409, 500, 502, 503, 504])
+def test_retryable_status_then_success(server: FakeOpenAI, status: int) -> None:
+    server.enqueue(Status(status), "ok")
+    sleeps: list[float] = []
+    done = client(server, sleeps).complete(MESSAGES)
+    assert done.text == "ok" and done.attempts == 2 and len(sleeps) == 1
+    assert 0 < sleeps[0] <= 0.05  # exponential backoff with jitter, capped
+
+
+@pytest.mark.parametrize(
+    "status, error",
+    [
+        (400, LLMRequestError),
+        (401, LLMAuthError),
+        (403, LLMAuthError),
+        (404, LLMRequestError),
+        (422, LLMRequestError),
+    ],
+)
+def test_client_errors_are_never_retried(server: FakeOpenAI, status: int, error: type) -> None:
+    server.enqueue(Status(status), "never reached")
+    with pytest.raises(error) as info:
+        client(server, []).complete(MESSAGES, schema=SCHEMA)
+    assert len(server.requests) == 1
+    assert f"HTTP {status}" in str(info.value)
+
+
+def test_401_message_says_what_to_check(server: FakeOpenAI) -> None:
+    server.enqueue(Status(401))
+    with pytest.raises(LLMAuthError, match="OPENAI_API_KEY"):
+        client(server).complete(MESSAGES)
+
+
+def test_attempts_are_bounded_and_the_error_says_so(server: FakeOpenAI) -> None:
+    server.enqueue(*[Status(500)] * 3)
+    with pytest.raises(LLMUnavailableError, match="after 3 attempt"):
+        client(server, [], max_attempts=3).complete(MESSAGES)
+    assert len(server.requests) == 3
+
+
+def test_total_retry_time_is_bounded(server: FakeOpenAI) -> None:
+    server.enqueue(*[Status(429, {"Retry-After": "10"})] * 5)
+    started = time.monotonic()
+    with pytest.raises(LLMUnavailableError):
+        client(server, max_attempts=5, max_retry_seconds=0.4).complete(MESSAGES)
+    assert time.monotonic() - started < 3
+
+
+def test_timeout_is_retried(server: FakeOpenAI) -> None:
+    server.enqueue(Delay(1.0), "late", "ok")
+    done = client(server, timeout=0.3).complete(MESSAGES)
+    assert done.text == "ok" and done.attempts == 2
+
+
+def test_connection_refused_is_unavailable() -> None:
+    endpoint = Endpoint(
+        model="m",
+        base_url="http://127.0.0.1:9/v1",
+        api_key="k",
+        max_attempts=2,
+        backoff_initial=0.01,
+        backoff_max=0.01,
+    )
+    with pytest.raises(LLMUnavailableError, match="after 2 attempt"):
+        LLMClient(endpoint).complete(MESSAGES)
+
+
+def test_endpoint_without_json_schema_falls_back_to_json_mode() -> None:
+    with FakeOpenAI(json_schema=False) as srv:
+        srv.enqueue('{"a": 1}', '{"a": 2}')
+        c = client(srv)
+        assert c.complete(MESSAGES, schema=SCHEMA).text == '{"a": 1}'
+        assert [r["response_format"]["type"] for r in srv.requests] == [
+            "json_schema",
+            "json_object",
+        ]
+        c.complete(MESSAGES, schema=SCHEMA)  # the mode that worked is remembered
+        assert srv.requests[-1]["response_format"]["type"] == "json_object"
+
+
+def test_endpoint_rejecting_json_mode_too_gets_plain_text(server: FakeOpenAI) -> None:
+    unsupported = {"error": {"message": "response_format is not supported", "type": "invalid"}}
+    server.enqueue(Status(400, body=unsupported), Status(400, body=unsupported), '{"a": 1}')
+    done = client(server).complete(MESSAGES, schema=SCHEMA)
+    assert done.mode == "text" and "response_format" not in server.requests[-1]
+
+
+def test_key_never_in_repr() -> None:
+    endpoint = Endpoint(model="m", api_key="sk-secret-123")
+    assert "sk-secret" not in repr(endpoint) and "sk-secret" not in str(endpoint)
