@@ -41,7 +41,7 @@ _LABELS: dict[str, dict[str, str]] = {
         "disagreements": "Disagreements",
         "failed": "This story could not be summarised:",
         "articles": "Articles:",
-        "trimmed": "Shortened to fit the model's budget:",
+        "trimmed": "Cut before sending to the model (sentences other articles repeat go first):",
         "notes": "Notes on inputs",
         "sources": "Sources",
         "provenance": "Provenance",
@@ -57,7 +57,7 @@ _LABELS: dict[str, dict[str, str]] = {
         "notice": "تنبيه:",
         "failed": "تعذّر تلخيص هذا الخبر.",
         "articles": "المقالات:",
-        "trimmed": "اختُصرت لتناسب حدود النموذج:",
+        "trimmed": "حُذف قبل الإرسال إلى النموذج (الجمل التي تكررها مقالات أخرى أولاً):",
         "disagreements": "نقاط الخلاف",
         "unknown_outlet": "مصدر غير معروف",
         "duplicate": "نسخة مكررة حُذفت:",
@@ -144,7 +144,8 @@ def point_text(point: Point, lang: Lang) -> str:
     text = clean(point.text)
     if point.quote_of is None:
         return text
-    return f"«{text}»" if is_rtl(lang) else f"“{text}”"
+    quoted = f"«{text}»" if is_rtl(lang) else f"“{text}”"
+    return f"{clean(point.speaker)}: {quoted}" if point.speaker else quoted
 
 
 def outlet(article: Article) -> str:

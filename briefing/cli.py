@@ -8,7 +8,6 @@ and errors go to stderr. Heavy modules are imported inside commands so that
 from __future__ import annotations
 
 import logging
-import os
 import sys
 
 import click
@@ -43,30 +42,51 @@ def cli() -> None:
     "-o",
     "--output",
     "out_dir",
-    default="briefings",
-    show_default=True,
-    help="Folder for the briefing files; '-' writes the one --format to stdout.",
+    default=None,
+    help="Folder for the briefing files [default: briefings]; '-' writes the one "
+    "--format to stdout.",
 )
 @click.option(
-    "--format",
-    "formats",
-    default="md,docx",
-    show_default=True,
-    help="Comma-separated: md, docx, json.",
+    "--format", "formats", default=None, help="Comma-separated: md, docx, json [default: md,docx]."
 )
 @click.option(
     "--engine",
     type=click.Choice(["auto", "extractive", "llm"]),
-    default="auto",
-    show_default=True,
-    help="auto: the LLM when an endpoint is configured, else the offline extractive engine.",
+    default=None,
+    help="auto (default): the LLM when an endpoint is configured, else the offline "
+    "extractive engine.",
+)
+@click.option(
+    "--base-url",
+    default=None,
+    metavar="URL",
+    help="OpenAI-compatible endpoint, e.g. http://127.0.0.1:8000/v1 [env: OPENAI_BASE_URL].",
+)
+@click.option("--model", default=None, help="Model name [env: BRIEF_MODEL; default: gpt-4o-mini].")
+@click.option(
+    "--prompt",
+    "prompt_pins",
+    multiple=True,
+    metavar="TASK=vN",
+    help="Pin a prompt version, e.g. --prompt story=v1 (default: the latest).",
+)
+@click.option(
+    "--concurrency",
+    type=click.IntRange(1, 64),
+    default=None,
+    help="Stories sent to the model at once [default: 4].",
+)
+@click.option(
+    "--max-attempts",
+    type=click.IntRange(1, 20),
+    default=None,
+    help="Attempts per call on retryable errors [default: 5].",
 )
 @click.option(
     "--max-points",
     type=click.IntRange(1, 20),
-    default=6,
-    show_default=True,
-    help="Key points per story and language.",
+    default=None,
+    help="Key points per story and language [default: 6].",
 )
 @click.option(
     "--date",
@@ -74,61 +94,196 @@ def cli() -> None:
     metavar="YYYY-MM-DD",
     help="The briefing's date (default: the newest article's date).",
 )
+@click.option(
+    "--dry-run",
+    is_flag=True,
+    help="Show the tokens and estimated cost per story; call nothing, write nothing.",
+)
+@click.option("--no-cache", is_flag=True, help="Ask the model again even for cached answers.")
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Settings file [default: ./brief.toml if present; env: BRIEF_CONFIG].",
+)
 @click.option("-q", "--quiet", is_flag=True, help="Only errors on stderr.")
 @click.option("-v", "--verbose", count=True, help="More detail on stderr (-vv for debug).")
 def make(
     paths: tuple[str, ...],
-    out_dir: str,
-    formats: str,
-    engine: str,
-    max_points: int,
+    out_dir: str | None,
+    formats: str | None,
+    engine: str | None,
+    base_url: str | None,
+    model: str | None,
+    prompt_pins: tuple[str, ...],
+    concurrency: int | None,
+    max_attempts: int | None,
+    max_points: int | None,
     briefing_date: str | None,
+    dry_run: bool,
+    no_cache: bool,
+    config_path: str | None,
     quiet: bool,
     verbose: int,
 ) -> None:
     """Make a briefing from articles in PATHS (files or folders, read recursively)."""
     _setup_logging(verbose, quiet)
+    from . import config
     from .errors import BriefError
     from .pipeline import MakeOptions
     from .pipeline import make as run
 
-    options = MakeOptions(
-        paths=paths,
-        out_dir=out_dir,
-        formats=tuple(f.strip().lower() for f in formats.split(",") if f.strip()),
-        engine=engine,
-        max_points=max_points,
-        briefing_date=briefing_date,
-        endpoint_configured=bool(
-            os.environ.get("OPENAI_API_KEY") or os.environ.get("OPENAI_BASE_URL")
-        ),
-    )
-    progress = None if quiet else (lambda message: log.info(message))
     try:
-        result = run(options, progress=progress)
+        settings = config.load(
+            config_path,
+            {
+                "engine": engine,
+                "output": out_dir,
+                "formats": formats.split(",") if formats else None,
+                "max_points": max_points,
+                "base_url": base_url,
+                "model": model,
+                "concurrency": concurrency,
+                "max_attempts": max_attempts,
+            },
+        )
+        options = MakeOptions(
+            paths=paths,
+            out_dir=settings.output,
+            formats=tuple(f.strip().lower() for f in settings.formats if f.strip()),
+            engine=settings.engine,
+            max_points=settings.max_points,
+            briefing_date=briefing_date,
+            settings=settings,
+            prompt_pins=prompt_pins,
+            dry_run=dry_run,
+            use_cache=not no_cache,
+        )
+        with _progress(quiet) as progress:
+            result = run(options, progress=progress)
     except BriefError as exc:
         click.echo(f"brief: error: {exc}", err=True)
         sys.exit(1)
     if not quiet:
         for problem in result.problems:
             click.echo(f"brief: {problem.severity}: {problem}", err=True)
+    if result.plan is not None:
+        _print_plan(result.plan)
+        return
     if result.stdout is not None:
         sys.stdout.buffer.write(result.stdout)
         sys.stdout.flush()
         return
     for path in result.written:
         click.echo(str(path))
-    if not quiet:
-        b = result.briefing
+    b = result.briefing
+    if not quiet and b is not None:
         failed = sum(1 for d in b.stories if d.status == "failed")
+        engine_name = b.provenance.engine + (f" {b.provenance.model}" if b.provenance.model else "")
         click.echo(
             f"brief: {_plural(len(b.stories), 'story', 'stories')} from "
             f"{_plural(len(b.sources), 'article', 'articles')} "
-            f"({b.provenance.engine} engine)"
+            f"({engine_name} engine)"
             + (f"; {failed} failed" if failed else "")
             + (f"; {len(result.problems)} problems listed above" if result.problems else ""),
             err=True,
         )
+
+
+def _print_plan(plan: object) -> None:
+    """--dry-run: a table of the calls that would be made."""
+    from .pipeline import Plan
+
+    assert isinstance(plan, Plan)
+    click.echo(f"model: {plan.model}; tokens counted with {plan.tokenizer}")
+    click.echo(f"{'story':>5}  {'articles':>8}  {'calls':>5}  {'input tokens':>12}  cut")
+    for call in plan.calls:
+        cut = ", ".join(f"{aid} {pct}%" for aid, pct in call.trimmed) or "-"
+        calls = call.parts + (1 if call.parts > 1 else 0)
+        click.echo(
+            f"{call.story_number:>5}  {call.articles:>8}  {calls:>5}  "
+            f"{call.input_tokens:>12}  {cut}"
+        )
+    total = f"total input tokens: {plan.input_tokens}"
+    if plan.cost is not None:
+        total += (
+            f"; estimated cost: ${plan.cost:.4f} (at ${plan.prices[0]}/"  # type: ignore[index]
+            f"${plan.prices[1]} per million input/output tokens, "  # type: ignore[index]
+            "assuming 1,500 output tokens per call)"
+        )
+    else:
+        total += "; no price known for this model (set price_input_per_mtok and "
+        total += "price_output_per_mtok under [llm] in brief.toml)"
+    click.echo(total)
+
+
+class _progress:
+    """A rich progress bar on a terminal; nothing otherwise."""
+
+    def __init__(self, quiet: bool) -> None:
+        self.enabled = not quiet and sys.stderr.isatty()
+        self.bar = None
+        self.task = None
+
+    def __enter__(self):  # type: ignore[no-untyped-def]
+        if not self.enabled:
+            return None
+        from rich.progress import Progress
+
+        self.bar = Progress(transient=True)
+        self.bar.__enter__()
+
+        def update(what: str, done: int, total: int) -> None:
+            if self.task is None:
+                self.task = self.bar.add_task(what, total=total)
+            self.bar.update(self.task, completed=done)
+
+        return update
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+
+
+@cli.group()
+def prompts() -> None:
+    """List and show the versioned prompts the LLM engine uses."""
+
+
+@prompts.command("list")
+def prompts_list() -> None:
+    """Every prompt version, latest last, with its sha256."""
+    from . import prompts as registry
+    from .errors import BriefError
+
+    try:
+        found = registry.list_prompts()
+    except BriefError as exc:
+        click.echo(f"brief: error: {exc}", err=True)
+        sys.exit(1)
+    for p in found:
+        click.echo(f"{p.id}.v{p.version}  sha256:{p.sha256[:12]}  {p.description}")
+
+
+@prompts.command("show")
+@click.argument("prompt_id", metavar="TASK[.vN]")
+def prompts_show(prompt_id: str) -> None:
+    """Print a prompt file as it is, e.g. `brief prompts show story` or `story.v1`."""
+    from pathlib import Path
+
+    from . import prompts as registry
+    from .errors import BriefError
+
+    task, _, version = prompt_id.replace("=", ".").partition(".")
+    try:
+        pins = registry.parse_pins([f"{task}={version}"]) if version else {}
+        prompt = registry.load(task, pins.get(task))
+    except BriefError as exc:
+        click.echo(f"brief: error: {exc}", err=True)
+        sys.exit(1)
+    click.echo(f"# {prompt.id}.v{prompt.version} sha256:{prompt.sha256}", err=True)
+    sys.stdout.write(Path(prompt.path).read_text(encoding="utf-8"))
 
 
 def _plural(n: int, one: str, many: str) -> str:

@@ -14,13 +14,13 @@ summary.
 from __future__ import annotations
 
 import math
-import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from .describe import story_facts
 from .models import Article, Point, Section, Story, StoryDigest
-from .text import looks_like_sentence, split_sentences, terms
+from .text import clause_terms, coverage, looks_like_sentence, split_sentences, terms
 
 ENGINE = "extractive"
 ENGINE_VERSION = "1"
@@ -59,7 +59,7 @@ def summarise(story: Story, max_points: int = 6) -> StoryDigest:
 
 
 def _section(lang: str, articles: Sequence[Article], story: Story, max_points: int) -> Section:
-    facts = _facts(lang, story)
+    facts = story_facts(lang, story)
     if not articles:
         return Section(lang=lang, headline=None, facts=facts, note=_NO_SOURCES[lang])
     sentences = [s for a in articles for s in _sentences(a)]
@@ -71,8 +71,8 @@ def _section(lang: str, articles: Sequence[Article], story: Story, max_points: i
         if len(points) >= max_points:
             break
         if any(
-            _coverage(cand.sentence.terms, c.terms, idf) >= REDUNDANT
-            or _coverage(c.terms, cand.sentence.terms, idf) >= REDUNDANT
+            coverage(cand.sentence.terms, c.terms, idf) >= REDUNDANT
+            or coverage(c.terms, cand.sentence.terms, idf) >= REDUNDANT
             for c in chosen
         ):
             continue
@@ -96,31 +96,8 @@ def _sentences(article: Article) -> list[_Sentence]:
             continue  # a subheading, not a statement
         found = frozenset(terms(text))
         if len(found) >= 3:
-            out.append(_Sentence(article, position, text, found, _clauses(text)))
+            out.append(_Sentence(article, position, text, found, clause_terms(text)))
     return out
-
-
-_CLAUSE_BREAK = re.compile(r"[،,;؛:]|\s[-–—]\s|[\"“”«»]")
-
-
-def _clauses(text: str) -> tuple[frozenset[str], ...]:
-    """Split at commas, semicolons, colons, dashes and quotes; a piece with fewer than
-    three terms joins the one before it (or the next, at the start)."""
-    pieces: list[list[str]] = []
-    carry: list[str] = []
-    for part in _CLAUSE_BREAK.split(text):
-        found = carry + terms(part)
-        if len(found) < 3:
-            carry = found
-            continue
-        carry = []
-        pieces.append(found)
-    if carry:
-        if pieces:
-            pieces[-1].extend(carry)
-        else:
-            pieces.append(carry)
-    return tuple(frozenset(p) for p in pieces)
 
 
 def _idf(sentences: Sequence[_Sentence]) -> dict[str, float]:
@@ -130,12 +107,6 @@ def _idf(sentences: Sequence[_Sentence]) -> dict[str, float]:
             df[term] += 1
     n = len(sentences)
     return {term: math.log((n + 1) / (count + 1)) + 1.0 for term, count in df.items()}
-
-
-def _coverage(a: frozenset[str], b: frozenset[str], idf: dict[str, float]) -> float:
-    """Share of ``a``'s weighted terms that ``b`` holds."""
-    total = sum(idf.get(t, 1.0) for t in a)
-    return sum(idf.get(t, 1.0) for t in a & b) / total if total else 0.0
 
 
 def _rank(sentences: Sequence[_Sentence], idf: dict[str, float]) -> list[_Candidate]:
@@ -208,19 +179,19 @@ def _headline(articles: Sequence[Article], story: Story, idf: dict[str, float]) 
 
     def score(article: Article) -> tuple[int, float, int]:
         title_terms = frozenset(terms(article.title))
-        cover = [_coverage(title_terms, bodies[o.id], idf) for o in articles if o.id != article.id]
+        cover = [coverage(title_terms, bodies[o.id], idf) for o in articles if o.id != article.id]
         return (0 if looks_like_sentence(article.title) else 1, sum(cover), -len(article.title))
 
     best = max(articles, key=score)
     title_terms = frozenset(terms(best.title))
     supporters = [
         a for a in articles
-        if a.id == best.id or _coverage(title_terms, bodies[a.id], idf) >= SUPPORT
+        if a.id == best.id or coverage(title_terms, bodies[a.id], idf) >= SUPPORT
     ]  # fmt: skip
     return _point(best.title, supporters, best, story)
 
 
-# --- metadata lines, in each language ------------------------------------------------
+# --- notes, in each language -------------------------------------------------------
 
 _NO_SOURCES = {
     "ar": "لا توجد مقالات عربية في هذا الخبر، ولا يترجم الموجز الاستخراجي؛ "
@@ -233,48 +204,3 @@ _EXTRACTIVE_NOTE = {
     "ar": "جمل منقولة حرفياً من المصادر، مرتبة بحسب عدد المصادر التي تذكرها.",
     "en": "Sentences quoted verbatim from the sources, ranked by how many outlets report them.",
 }
-
-
-def _facts(lang: str, story: Story) -> tuple[str, ...]:
-    articles = story.articles
-    named = list(dict.fromkeys(a.source for a in articles if a.source))
-    unnamed = sum(1 for a in articles if not a.source)
-    published = sorted({a.published_date for a in articles if a.published_date})
-    mentioned = sorted({d for a in articles for d in a.mentioned_dates})
-    langs = sorted({a.lang for a in articles})
-    if lang == "ar":
-        lines = [f"عدد المقالات: {len(articles)}؛ المصادر: " + _ar_outlets(named, unnamed)]
-        if published:
-            lines.append("تاريخ النشر: " + _span(published))
-        if mentioned:
-            lines.append("تواريخ مذكورة في النصوص: " + "، ".join(mentioned))
-        return tuple(lines)
-    names = {"ar": "Arabic", "en": "English"}
-    language = " and ".join(names.get(code, code) for code in langs)
-    lines = [
-        f"{len(articles)} {language} article{'s' if len(articles) != 1 else ''}; "
-        f"outlets: " + _en_outlets(named, unnamed)
-    ]
-    if published:
-        lines.append("Published: " + _span(published))
-    if mentioned:
-        lines.append("Dates stated in the texts: " + ", ".join(mentioned))
-    return tuple(lines)
-
-
-def _span(dates: Sequence[str]) -> str:
-    return dates[0] if len(dates) == 1 else f"{dates[0]} – {dates[-1]}"
-
-
-def _en_outlets(named: Sequence[str], unnamed: int) -> str:
-    parts = list(named)
-    if unnamed:
-        parts.append(f"{unnamed} not named in the text")
-    return ", ".join(parts)
-
-
-def _ar_outlets(named: Sequence[str], unnamed: int) -> str:
-    parts = list(named)
-    if unnamed:
-        parts.append(f"{unnamed} غير مسماة في النص")
-    return "، ".join(parts)

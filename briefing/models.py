@@ -99,6 +99,49 @@ class Story:
 
 
 @dataclass(frozen=True, slots=True)
+class PackedArticle:
+    """An article as it is sent to the model: a short id and the delimited text block."""
+
+    short_id: str  # "A1", "A2"… in story order; what the model cites
+    article: Article
+    block: str  # the exact text sent, delimiters included
+    tokens: int
+    full_tokens: int  # the block's tokens before anything was cut
+
+    @property
+    def percent_cut(self) -> int:
+        if self.full_tokens <= 0 or self.tokens >= self.full_tokens:
+            return 0
+        return max(1, round(100 * (self.full_tokens - self.tokens) / self.full_tokens))
+
+
+@dataclass(frozen=True, slots=True)
+class PackedStory:
+    """A story fitted into the input budget: one part, or several (map, then reduce)."""
+
+    story: Story
+    parts: tuple[tuple[PackedArticle, ...], ...]
+    budget: int
+    tokenizer: str
+
+    @property
+    def articles(self) -> tuple[PackedArticle, ...]:
+        return tuple(p for part in self.parts for p in part)
+
+    @property
+    def tokens(self) -> int:
+        return sum(p.tokens for p in self.articles)
+
+    @property
+    def full_tokens(self) -> int:
+        return sum(p.full_tokens for p in self.articles)
+
+    @property
+    def trimmed(self) -> tuple[tuple[str, int], ...]:
+        return tuple((p.article.id, p.percent_cut) for p in self.articles if p.percent_cut)
+
+
+@dataclass(frozen=True, slots=True)
 class Point:
     """One statement of a digest, with the ids of the articles it rests on.
 
@@ -109,6 +152,7 @@ class Point:
     text: str
     citations: tuple[str, ...]
     quote_of: str | None = None
+    speaker: str | None = None  # who the quoted article says spoke the words
 
 
 @dataclass(frozen=True, slots=True)

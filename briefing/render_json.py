@@ -58,6 +58,7 @@ def _point(point: Point | None, numbering: dict[str, int]) -> Json | None:
         "citations": list(point.citations),
         "cite_numbers": [numbering.get(article_id) for article_id in point.citations],
         "quote_of": point.quote_of,
+        "speaker": point.speaker,
     }
 
 

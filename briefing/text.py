@@ -186,6 +186,37 @@ def terms(text: str) -> list[str]:
     return out
 
 
+_CLAUSE_BREAK = re.compile(r"[،,;؛:]|\s[-–—]\s|[\"“”«»]")
+
+
+def clause_terms(text: str) -> tuple[frozenset[str], ...]:
+    """Split at commas, semicolons, colons, dashes and quotes; a piece with fewer than
+    three terms joins the one before it (or the next, at the start)."""
+    pieces: list[list[str]] = []
+    carry: list[str] = []
+    for part in _CLAUSE_BREAK.split(text):
+        found = carry + terms(part)
+        if len(found) < 3:
+            carry = found
+            continue
+        carry = []
+        pieces.append(found)
+    if carry:
+        if pieces:
+            pieces[-1].extend(carry)
+        else:
+            pieces.append(carry)
+    return tuple(frozenset(p) for p in pieces)
+
+
+def coverage(a: Iterable[str], b: Iterable[str], weight: dict[str, float] | None = None) -> float:
+    """Share of ``a``'s (weighted) terms that ``b`` also holds; 0 when ``a`` is empty."""
+    a_set, b_set = set(a), set(b)
+    w = weight or {}
+    total = sum(w.get(t, 1.0) for t in a_set)
+    return sum(w.get(t, 1.0) for t in a_set & b_set) / total if total else 0.0
+
+
 def shingles(tokens: Iterable[str], size: int) -> set[tuple[str, ...]]:
     """Contiguous token n-grams of the given size (the whole text if shorter)."""
     seq = list(tokens)

@@ -194,4 +194,5 @@ def test_sources_are_numbered_and_leave_out_missing_parts() -> None:
 
 def test_trimmed_articles_are_reported() -> None:
     text = render_md.render(sample_briefing())
-    assert "*Shortened to fit the model's budget: [1] 35%*" in text
+    cut = "*Cut before sending to the model (sentences other articles repeat go first): [1] 35%*"
+    assert cut in text

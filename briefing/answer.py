@@ -1,0 +1,139 @@
+"""The shape of the model's answers, validated with pydantic, and how to find the JSON.
+
+Not a stage: ``generate`` uses it to parse and check what the model wrote. Article ids
+in an answer are the short ids the prompt gave (``A1``, ``A2``…); an id the story does
+not have is a validation error, so the model is asked again with the error.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
+
+MAX_POINTS = 7
+
+_THINK = re.compile(r"<think(?:ing)?>.*?</think(?:ing)?>", re.DOTALL | re.IGNORECASE)
+_FENCE = re.compile(r"```(?:json)?\s*(.*?)```", re.DOTALL)
+
+
+class AnswerInvalid(ValueError):
+    """The model's text is not a valid answer; ``str()`` is what the model is told."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+def _check_ids(value: list[str], info: ValidationInfo) -> list[str]:
+    valid = (info.context or {}).get("ids")
+    cleaned = [v.strip().strip("[]") for v in value]
+    if valid is not None:
+        unknown = [v for v in cleaned if v not in valid]
+        if unknown:
+            raise ValueError(
+                f"unknown article id(s) {', '.join(unknown)}; cite only {', '.join(sorted(valid))}"
+            )
+    return cleaned
+
+
+class KeyPoint(_Strict):
+    text: str = Field(min_length=1)
+    citations: list[str] = Field(min_length=1)
+
+    _ids = field_validator("citations")(_check_ids)
+
+
+class Quote(_Strict):
+    text: str = Field(min_length=1)
+    article: str
+    speaker: str | None = None
+
+    @field_validator("article")
+    @classmethod
+    def _known(cls, value: str, info: ValidationInfo) -> str:
+        return _check_ids([value], info)[0]
+
+
+class LangAnswer(_Strict):
+    headline: str = Field(min_length=1)
+    summary: str = Field(min_length=1)
+    key_points: list[KeyPoint] = Field(min_length=1, max_length=MAX_POINTS)
+    quotes: list[Quote] = Field(default_factory=list)
+
+
+class Disagreement(_Strict):
+    ar: str = Field(min_length=1)
+    en: str = Field(min_length=1)
+    citations: list[str] = Field(min_length=2)
+
+    _ids = field_validator("citations")(_check_ids)
+
+
+class StoryAnswer(_Strict):
+    ar: LangAnswer
+    en: LangAnswer
+    disagreements: list[Disagreement] = Field(default_factory=list)
+
+
+class OverviewAnswer(_Strict):
+    ar: str = Field(min_length=1)
+    en: str = Field(min_length=1)
+    stories: list[int] = Field(default_factory=list)
+
+    @field_validator("stories")
+    @classmethod
+    def _known_stories(cls, value: list[int], info: ValidationInfo) -> list[int]:
+        valid = (info.context or {}).get("stories")
+        if valid is not None and (unknown := [v for v in value if v not in valid]):
+            raise ValueError(f"unknown story number(s) {unknown}; use only {sorted(valid)}")
+        return value
+
+
+SCHEMAS: dict[str, type[BaseModel]] = {"StoryAnswer": StoryAnswer, "OverviewAnswer": OverviewAnswer}
+
+
+def json_schema(name: str) -> dict[str, Any]:
+    return SCHEMAS[name].model_json_schema()
+
+
+def extract_json(text: str) -> Any:
+    """The JSON object in a model's reply: reasoning blocks and code fences are removed,
+    and surrounding prose is tolerated."""
+    text = _THINK.sub("", text)
+    lower = text.lower()
+    if "</think>" in lower:  # a closing tag without its opening one: the answer follows it
+        text = text[lower.rfind("</think>") + len("</think>") :]
+    elif "<think>" in lower:  # reasoning cut off before it closed: only what precedes counts
+        text = text[: lower.find("<think>")]
+    text = text.strip()
+    fenced = _FENCE.search(text)
+    if fenced:
+        text = fenced.group(1).strip()
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError:
+        pass
+    start = text.find("{")
+    while start != -1:
+        try:
+            value, _ = json.JSONDecoder().raw_decode(text[start:])
+            return value
+        except json.JSONDecodeError:
+            start = text.find("{", start + 1)
+    raise AnswerInvalid("the reply is not JSON: answer with one JSON object and nothing else")
+
+
+def parse(text: str, schema: str, context: dict[str, Any]) -> BaseModel:
+    """Validate a reply against a schema; ``AnswerInvalid`` says what to fix."""
+    data = extract_json(text)
+    try:
+        return SCHEMAS[schema].model_validate(data, context=context)
+    except ValidationError as exc:
+        problems = []
+        for err in exc.errors()[:8]:
+            where = ".".join(str(p) for p in err["loc"]) or "(top level)"
+            problems.append(f"{where}: {err['msg']}")
+        raise AnswerInvalid("the JSON does not match the schema: " + "; ".join(problems)) from exc

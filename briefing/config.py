@@ -1,0 +1,135 @@
+"""Settings: flags, then environment, then ``brief.toml``, then defaults.
+
+``brief.toml`` (in the current folder, or ``--config PATH``, or ``BRIEF_CONFIG``) is
+validated with pydantic; an unknown key is an error naming it. The API key is read only
+from ``OPENAI_API_KEY`` and only when an LLM is actually built; a key in ``brief.toml``
+is refused, so it never ends up in a shared file.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from .errors import ConfigError
+
+DEFAULT_MODEL = "gpt-4o-mini"
+
+# USD per million tokens (input, output), for --dry-run estimates; brief.toml can override.
+PRICES: dict[str, tuple[float, float]] = {
+    "gpt-4o-mini": (0.15, 0.60),
+    "gpt-4o": (2.50, 10.00),
+    "gpt-4.1": (2.00, 8.00),
+    "gpt-4.1-mini": (0.40, 1.60),
+    "gpt-4.1-nano": (0.10, 0.40),
+}
+# Context windows in tokens; unknown models (local servers) get a cautious default.
+CONTEXT: dict[str, int] = {
+    "gpt-4o": 128_000,
+    "gpt-4o-mini": 128_000,
+    "gpt-4.1": 1_000_000,
+    "gpt-4.1-mini": 1_000_000,
+    "gpt-4.1-nano": 1_000_000,
+}
+DEFAULT_CONTEXT = 8_192
+
+
+class LLMSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    model: str = DEFAULT_MODEL
+    base_url: str | None = None
+    timeout: float = Field(default=120.0, gt=0)
+    max_attempts: int = Field(default=5, ge=1, le=20)
+    max_retry_seconds: float = Field(default=300.0, gt=0)
+    concurrency: int = Field(default=4, ge=1, le=64)
+    input_budget: int = Field(default=6000, ge=500)
+    context_window: int | None = Field(default=None, ge=2048)
+    output_reserve: int = Field(default=2500, ge=256)
+    price_input_per_mtok: float | None = Field(default=None, ge=0)
+    price_output_per_mtok: float | None = Field(default=None, ge=0)
+
+    def budget(self, prompt_overhead: int) -> int:
+        """Tokens available for article blocks in one call."""
+        window = self.context_window or CONTEXT.get(self.model, DEFAULT_CONTEXT)
+        return max(500, min(self.input_budget, window - self.output_reserve - prompt_overhead))
+
+    def prices(self) -> tuple[float, float] | None:
+        if self.price_input_per_mtok is not None and self.price_output_per_mtok is not None:
+            return self.price_input_per_mtok, self.price_output_per_mtok
+        return PRICES.get(self.model)
+
+
+class Settings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    engine: str = "auto"
+    output: str = "briefings"
+    formats: list[str] = ["md", "docx"]
+    max_points: int = Field(default=6, ge=1, le=20)
+    prompts: dict[str, int] = {}
+    cache: bool = True
+    llm: LLMSettings = LLMSettings()
+
+
+def load(config_path: str | None = None, flags: dict[str, Any] | None = None) -> Settings:
+    """Merge defaults, brief.toml, environment and flags (later wins)."""
+    data: dict[str, Any] = {}
+    path = config_path or os.environ.get("BRIEF_CONFIG")
+    if path is None and Path("brief.toml").is_file():
+        path = "brief.toml"
+    if path:
+        data = _read_toml(Path(path))
+    llm = dict(data.get("llm", {}))
+    env = {
+        "base_url": os.environ.get("OPENAI_BASE_URL") or os.environ.get("BRIEF_BASE_URL"),
+        "model": os.environ.get("BRIEF_MODEL"),
+        "concurrency": os.environ.get("BRIEF_CONCURRENCY"),
+    }
+    llm.update({k: v for k, v in env.items() if v})
+    for key, value in (flags or {}).items():
+        if value is None:
+            continue
+        if key in LLMSettings.model_fields:
+            llm[key] = value
+        else:
+            data[key] = value
+    data["llm"] = llm
+    try:
+        return Settings.model_validate(data)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        where = ".".join(str(p) for p in err["loc"])
+        source = f" in {path}" if path else ""
+        raise ConfigError(
+            f"Setting '{where}'{source}: {err['msg']}. Fix it and run again."
+        ) from exc
+
+
+def api_key() -> str | None:
+    """The API key, from the environment only (looked up when an LLM is built)."""
+    return os.environ.get("OPENAI_API_KEY") or None
+
+
+def endpoint_configured(settings: Settings) -> bool:
+    return bool(api_key() or settings.llm.base_url)
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"Config file {path} does not exist; check --config.") from None
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"Config file {path} cannot be read: {exc}. Fix it.") from exc
+    secret = [k for k in (*data, *data.get("llm", {})) if "key" in k.lower()]
+    if secret:
+        raise ConfigError(
+            f"{path} holds '{secret[0]}': the API key is read only from the OPENAI_API_KEY "
+            "environment variable, never from brief.toml. Remove it from the file."
+        )
+    return data

@@ -1,0 +1,228 @@
+"""brief make with an LLM endpoint: the whole pipeline against a local OpenAI-protocol
+server, through the CLI's settings: engine choice, cache, pinning, provenance, failures."""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import docx
+import pytest
+from fake_openai import FakeOpenAI, Reply, Status
+from llm_answers import answering, ids_in, story_answer
+
+from briefing import config, prompts
+from briefing.errors import ConfigError, LLMAuthError, PromptError
+from briefing.pipeline import MakeOptions, make
+
+EVENTS = {
+    "flood": [
+        "Floods hit Valencia overnight, officials said, and 40 people were rescued.",
+        "Valencia floods: rescuers saved 40 people as rivers burst their banks overnight.",
+    ],
+    "summit": [
+        "Leaders met in Nairobi for the climate summit on Tuesday with 30 countries.",
+        "The Nairobi climate summit opened on Tuesday; 30 countries sent leaders.",
+    ],
+    "chip": [
+        "Chipmaker Lumina announced a new factory in Ohio costing 8 billion dollars.",
+        "Lumina will build an 8 billion dollar chip factory in Ohio, the company said.",
+    ],
+}
+
+
+@pytest.fixture
+def inputs(tmp_path: Path) -> Path:
+    lines = []
+    for event, texts in EVENTS.items():
+        for i, text in enumerate(texts):
+            lines.append(
+                json.dumps(
+                    {
+                        "id": f"{event}{i}",
+                        "title": text.split(",")[0],
+                        "text": text,
+                        "lang": "en",
+                        "source": f"Outlet {i}",
+                        "published": "2026-03-03",
+                    }
+                )
+            )
+    path = tmp_path / "news.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def server(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeOpenAI]:
+    with FakeOpenAI(default=answering) as srv:
+        monkeypatch.setenv("OPENAI_BASE_URL", srv.base_url)
+        yield srv
+
+
+def run(inputs: Path, out: Path, **kw: object):
+    flags = kw.pop("flags", {})
+    settings = config.load(None, flags)  # type: ignore[arg-type]
+    options = MakeOptions(
+        paths=(str(inputs),),
+        out_dir=str(out),
+        today=date(2026, 3, 4),
+        formats=("md", "docx", "json"),
+        settings=settings,
+        **kw,
+    )  # type: ignore[arg-type]
+    return make(options)
+
+
+def test_base_url_selects_the_llm_and_every_output_records_provenance(
+    server: FakeOpenAI, inputs: Path, tmp_path: Path
+) -> None:
+    result = run(inputs, tmp_path / "out")
+    b = result.briefing
+    assert b.provenance.engine == "llm" and len(b.stories) == 3
+    assert all(d.status == "ok" for d in b.stories)
+    story = prompts.load("story")
+    md, docx_path, js = result.written
+    text = md.read_text(encoding="utf-8")
+    assert story.sha256[:12] in text and "gpt-4o-mini" in text and "cl100k" in text
+    data = json.loads(js.read_text(encoding="utf-8"))
+    refs = {(p["id"], p["version"], p["sha256"]) for p in data["provenance"]["prompts"]}
+    assert ("story", 1, story.sha256) in refs and (
+        "overview",
+        1,
+        prompts.load("overview").sha256,
+    ) in refs
+    words = "\n".join(
+        c.text
+        for t in docx.Document(io.BytesIO(docx_path.read_bytes())).tables
+        for r in t.rows
+        for c in r.cells
+    )
+    assert story.sha256[:12] in words
+    assert server.requests[0]["_headers"]["authorization"] == "Bearer not-needed"
+    assert data["overview"] and "Overview of the day." in text
+
+
+def test_rerun_is_served_from_cache_and_no_cache_calls_again(
+    server: FakeOpenAI, inputs: Path, tmp_path: Path
+) -> None:
+    run(inputs, tmp_path / "a")
+    calls = len(server.requests)
+    assert calls == 4  # three stories and the overview
+    run(inputs, tmp_path / "b")
+    assert len(server.requests) == calls
+    run(inputs, tmp_path / "c", use_cache=False)
+    assert len(server.requests) == 2 * calls
+
+
+def test_a_story_invalid_twice_is_marked_failed_and_the_rest_is_written(
+    server: FakeOpenAI, inputs: Path, tmp_path: Path
+) -> None:
+    def flaky(body):
+        if "Lumina" in json.dumps(body["messages"][1:], ensure_ascii=False):
+            return Reply("no json here")
+        return answering(body)
+
+    server.default = flaky
+    result = run(inputs, tmp_path / "out")
+    status = {d.story.articles[0].id[:-1]: d.status for d in result.briefing.stories}
+    assert status == {"flood": "ok", "summit": "ok", "chip": "failed"}
+    md = result.written[0].read_text(encoding="utf-8")
+    assert "could not be summarised" in md and "Lumina" in md
+    lumina_calls = [r for r in server.requests if "Lumina" in json.dumps(r["messages"][1:])]
+    assert len(lumina_calls) == 2  # the answer and exactly one re-ask
+    overview_request = server.requests[-1]["messages"][-1]["content"]
+    assert "[1]" in overview_request and "[2]" in overview_request and "[3]" not in overview_request
+
+
+def test_refused_key_stops_with_a_clear_error(
+    server: FakeOpenAI, inputs: Path, tmp_path: Path
+) -> None:
+    server.default = Status(401)
+    with pytest.raises(LLMAuthError, match="OPENAI_API_KEY"):
+        run(inputs, tmp_path / "out")
+    assert not (tmp_path / "out").exists()
+
+
+def test_prompt_pinning(server: FakeOpenAI, inputs: Path, tmp_path: Path) -> None:
+    result = run(inputs, tmp_path / "out", prompt_pins=("story=v1",))
+    assert ("story", 1) in {(p.id, p.version) for p in result.briefing.provenance.prompts}
+    with pytest.raises(PromptError, match="v1"):
+        run(inputs, tmp_path / "out2", prompt_pins=("story=v9",))
+
+
+def test_dry_run_counts_tokens_and_cost_without_calling(
+    server: FakeOpenAI, inputs: Path, tmp_path: Path
+) -> None:
+    result = run(inputs, tmp_path / "out", dry_run=True)
+    assert server.requests == [] and not (tmp_path / "out").exists()
+    plan = result.plan
+    assert [c.articles for c in plan.calls] == [2, 2, 2]
+    assert all(c.input_tokens > 500 for c in plan.calls)  # the prompt counts too
+    assert plan.cost is not None and plan.cost > 0 and "cl100k" in plan.tokenizer
+
+
+def test_endpoint_without_json_schema_still_works(
+    inputs: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with FakeOpenAI(json_schema=False, default=answering) as srv:
+        monkeypatch.setenv("OPENAI_BASE_URL", srv.base_url)
+        result = run(inputs, tmp_path / "out")
+        assert all(d.status == "ok" for d in result.briefing.stories)
+        formats = [r.get("response_format", {}).get("type") for r in srv.requests]
+        # stories in flight together may each meet the rejection once; later calls don't
+        assert formats[0] == "json_schema" and formats.count("json_schema") <= 3
+        assert formats[-1] == "json_object" and formats.count("json_object") == 4
+
+
+def test_stories_run_concurrently(
+    inputs: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import time
+
+    with FakeOpenAI(default=answering, latency=0.4) as srv:
+        monkeypatch.setenv("OPENAI_BASE_URL", srv.base_url)
+        started = time.monotonic()
+        run(inputs, tmp_path / "out", flags={"concurrency": 3})
+        elapsed = time.monotonic() - started
+    assert elapsed < 0.4 * 4 * 0.8  # three stories at once, then the overview
+
+
+def test_key_in_brief_toml_is_refused(tmp_path: Path) -> None:
+    toml = tmp_path / "brief.toml"
+    toml.write_text('[llm]\nmodel = "m"\napi_key = "sk-x"\n')
+    with pytest.raises(ConfigError, match="OPENAI_API_KEY"):
+        config.load(str(toml))
+
+
+def test_precedence_flags_then_env_then_toml(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    toml = tmp_path / "brief.toml"
+    toml.write_text(
+        'max_points = 4\n[llm]\nmodel = "from-toml"\nbase_url = "http://toml/v1"\nconcurrency = 2\n'
+    )
+    s = config.load(str(toml))
+    assert (s.llm.model, s.llm.base_url, s.max_points) == ("from-toml", "http://toml/v1", 4)
+    monkeypatch.setenv("OPENAI_BASE_URL", "http://env/v1")
+    monkeypatch.setenv("BRIEF_MODEL", "from-env")
+    s = config.load(str(toml))
+    assert (s.llm.model, s.llm.base_url) == ("from-env", "http://env/v1")
+    s = config.load(str(toml), {"model": "from-flag", "base_url": None})
+    assert (s.llm.model, s.llm.base_url, s.llm.concurrency) == ("from-flag", "http://env/v1", 2)
+
+
+def test_unknown_toml_key_is_named(tmp_path: Path) -> None:
+    toml = tmp_path / "brief.toml"
+    toml.write_text("[llm]\nmodle = 'typo'\n")
+    with pytest.raises(ConfigError, match="llm.modle"):
+        config.load(str(toml))
+
+
+def test_ids_in_helper_reads_packed_ids(server: FakeOpenAI, inputs: Path, tmp_path: Path) -> None:
+    run(inputs, tmp_path / "out")
+    assert ids_in(server.requests[0]) == ["A1", "A2"]
+    assert json.loads(story_answer(["A1"]))["en"]["key_points"][0]["citations"] == ["A1"]
