@@ -26,8 +26,8 @@ ENGINE = "extractive"
 ENGINE_VERSION = "1"
 CLAUSE_SUPPORT = 0.6  # share of a clause's weighted terms one sentence must hold to carry it
 SUPPORT = 0.5  # share of a sentence's weight (in carried clauses) an article must carry
-REDUNDANT = 0.6  # a candidate this covered by an already selected point adds nothing
-MIN_WORDS, MAX_WORDS = 6, 80
+REDUNDANT = 0.5  # a candidate this covered by an already selected point adds nothing
+MIN_WORDS, MAX_WORDS = 8, 80
 _QUOTE_MARKS = "\"'“”«»‘’"
 
 

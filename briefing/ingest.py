@@ -30,7 +30,7 @@ log = logging.getLogger(__name__)
 TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text"}
 JSON_SUFFIXES = {".json"}
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
-SUPPORTED = sorted(TEXT_SUFFIXES | JSON_SUFFIXES | JSONL_SUFFIXES)
+SUPPORTED = sorted(TEXT_SUFFIXES | JSON_SUFFIXES | JSONL_SUFFIXES) + ["(any of them .gz)"]
 MAX_FILE_BYTES = 50 * 1024 * 1024
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.DOTALL)
@@ -128,8 +128,16 @@ def _walk(paths: Sequence[str | Path]) -> Iterator[tuple[Path | None, Problem | 
             yield None, Problem(str(path), "does not exist; check the path.", "error")
 
 
+def _kind(path: Path) -> str:
+    """The article format's suffix, looking through a ``.gz``."""
+    suffixes = [s.lower() for s in path.suffixes]
+    if suffixes and suffixes[-1] == ".gz":
+        suffixes = suffixes[:-1]
+    return suffixes[-1] if suffixes else ""
+
+
 def _check_suffix(path: Path) -> tuple[Path | None, Problem | None]:
-    if path.suffix.lower() in TEXT_SUFFIXES | JSON_SUFFIXES | JSONL_SUFFIXES:
+    if _kind(path) in TEXT_SUFFIXES | JSON_SUFFIXES | JSONL_SUFFIXES:
         return path, None
     return None, Problem(
         str(path),
@@ -155,6 +163,14 @@ def _read_bytes(path: Path) -> bytes:
 
 
 def _decode(path: Path, data: bytes) -> tuple[str, Problem | None]:
+    if path.suffix.lower() == ".gz":
+        import gzip
+        import zlib
+
+        try:
+            data = gzip.decompress(data)
+        except (OSError, EOFError, zlib.error) as exc:
+            raise ArticleError(str(path), f"is not a readable gzip file ({exc}).") from exc
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return data.decode("utf-16"), None
     if b"\x00" in data[:4096]:
@@ -180,7 +196,7 @@ def _decode(path: Path, data: bytes) -> tuple[str, Problem | None]:
 def _parse_file(path: Path, data: bytes) -> tuple[list[Article], list[Problem]]:
     text, problem = _decode(path, data)
     problems = [problem] if problem else []
-    suffix = path.suffix.lower()
+    suffix = _kind(path)
     if not text.strip():
         raise ArticleError(str(path), "is empty; skipped.")
     if suffix in JSONL_SUFFIXES:

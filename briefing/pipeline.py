@@ -275,6 +275,7 @@ class _LLMRun:
         s = self.options.settings.llm
         done = 0
         results: list[StoryDigest | None] = [None] * len(packed)
+        report("stories", 0, len(packed))
         with ThreadPoolExecutor(max_workers=s.concurrency) as pool:
             futures = {
                 pool.submit(_guarded, generate.generate, p, self.engine): i

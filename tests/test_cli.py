@@ -60,3 +60,64 @@ def test_llm_engine_without_endpoint_exit_1() -> None:
 def test_help_and_version() -> None:
     assert "make" in brief("--help").stdout
     assert "0.1.0" in brief("--version").stdout
+
+
+def test_prompts_list_and_show() -> None:
+    listed = brief("prompts", "list")
+    assert listed.returncode == 0 and "story.v1  sha256:" in listed.stdout
+    shown = brief("prompts", "show", "story.v1")
+    assert shown.returncode == 0 and shown.stdout.startswith("---\nid: story\nversion: 1")
+    assert "sha256:" in shown.stderr
+    missing = brief("prompts", "show", "story.v9")
+    assert missing.returncode == 1 and "v1" in missing.stderr and "Traceback" not in missing.stderr
+
+
+def test_dry_run_prints_tokens_and_cost_and_calls_nothing(tmp_path: Path) -> None:
+    import os
+
+    env = {
+        **os.environ,
+        "OPENAI_BASE_URL": "http://127.0.0.1:9/v1",
+        "BRIEF_DATA_DIR": str(tmp_path / "data"),
+    }
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "briefing.cli",
+            "make",
+            str(FIXTURES),
+            "--dry-run",
+            "-o",
+            str(tmp_path / "out"),
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    assert run.returncode == 0, run.stderr
+    assert "input tokens" in run.stdout and "estimated cost: $" in run.stdout
+    assert not (tmp_path / "out").exists()
+
+
+def test_base_url_flag_selects_the_llm_engine(tmp_path: Path) -> None:
+    from fake_openai import FakeOpenAI
+    from llm_answers import answering
+
+    with FakeOpenAI(default=answering) as server:
+        run = brief(
+            "make",
+            str(FIXTURES),
+            "--base-url",
+            server.base_url,
+            "--model",
+            "local-m",
+            "-o",
+            str(tmp_path),
+            "--format",
+            "json",
+        )
+        assert run.returncode == 0, run.stderr
+        assert "llm local-m engine" in run.stderr
+        assert server.requests and server.requests[0]["model"] == "local-m"

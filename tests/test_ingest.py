@@ -195,3 +195,14 @@ def test_windows_1256_arabic_is_decoded_with_a_warning(tmp_path: Path) -> None:
 def test_utf8_bom_is_ignored(tmp_path: Path) -> None:
     f = write(tmp_path / "a.txt", "\ufeffTitle\nBody.\n".encode())
     assert ingest([f]).articles[0].title == "Title"
+
+
+def test_gzipped_jsonl_is_read(tmp_path: Path) -> None:
+    import gzip
+
+    f = tmp_path / "a.jsonl.gz"
+    f.write_bytes(gzip.compress(b'{"id": "g1", "title": "T", "text": "Body."}\n'))
+    broken = write(tmp_path / "b.json.gz", b"not gzip at all")
+    result = ingest([f, broken])
+    assert [a.id for a in result.articles] == ["g1"]
+    assert "gzip" in result.problems[0].message and result.problems[0].where == str(broken)
