@@ -5,9 +5,9 @@
 
 Runs `brief make` (the real pipeline and openai client) on N one-article stories against
 the OpenAI-protocol test server on 127.0.0.1, which sleeps --latency seconds per call.
-Prints the wall time of the story phase (first call sent to last story done) against the ideal ceil(N / concurrency) x
-latency (goal: at most 1.1x), then the same run with a share of calls answered
-429 + Retry-After (goal: every story completes).
+Prints the wall time of the story phase (first call sent to last story done) against
+the ideal ceil(N / concurrency) x latency (goal: at most 1.1x), then the same run with
+a share of calls answered 429 + Retry-After (goal: every story completes).
 """
 
 from __future__ import annotations
