@@ -2,9 +2,12 @@
 
 Every citation must name an article of the story; a point left with no valid citation
 is removed. A point marked as a quote must appear word for word in the article it
-quotes (spacing and diacritics aside); if not, it stays but loses its quote mark. Each
-correction becomes a ``Problem`` so the reader of the briefing sees it; nothing is
-dropped silently.
+quotes (spacing and diacritics aside); if not, it stays but loses its quote mark. Every
+number a point states must appear in one of the articles it cites, and a point in the
+language of its cited articles must share at least a third of its content terms with
+them; a point failing either check is kept but reported as possibly unsupported. Each
+correction or doubt becomes a ``Problem`` so the reader of the briefing sees it;
+nothing is dropped silently.
 """
 
 from __future__ import annotations
@@ -12,7 +15,9 @@ from __future__ import annotations
 from dataclasses import replace
 
 from .models import Article, Point, Problem, StoryDigest
-from .text import normalize
+from .text import detect_lang, normalize, terms, words
+
+MIN_SUPPORT = 1 / 3  # share of a point's content terms its same-language sources must hold
 
 
 def verify(digest: StoryDigest) -> tuple[StoryDigest, tuple[Problem, ...]]:
@@ -74,8 +79,33 @@ def _check_points(
             quote_of = None
         if quote_of is not None and quote_of not in valid:
             valid = (quote_of, *valid)
+        doubt = None if quote_of else _support_doubt(point.text, [articles[c] for c in valid])
+        if doubt:
+            problems.append(
+                Problem(
+                    where, f"possibly unsupported by its sources ({doubt}): {_short(point.text)}"
+                )
+            )
         kept.append(replace(point, citations=valid, quote_of=quote_of))
     return tuple(kept)
+
+
+def _support_doubt(text: str, cited: list[Article]) -> str | None:
+    """Why the cited articles may not support ``text``, or None."""
+    bodies = [f"{a.title}\n{a.text}" for a in cited]
+    numbers = {w for w in words(text) if w.isdigit()}
+    cited_words = {w for body in bodies for w in words(body)}
+    missing = sorted(numbers - cited_words, key=lambda n: (len(n), n))
+    if missing:
+        return f"{', '.join(missing)} not in the cited articles"
+    lang = detect_lang(text)
+    same = [body for body, a in zip(bodies, cited, strict=True) if a.lang == lang]
+    wanted = set(terms(text))
+    if same and len(wanted) >= 4:
+        held = wanted & {t for body in same for t in terms(body)}
+        if len(held) / len(wanted) < MIN_SUPPORT:
+            return f"only {len(held)} of its {len(wanted)} terms are in them"
+    return None
 
 
 def _quotes(text: str, article: Article | None) -> bool:

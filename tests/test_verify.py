@@ -62,3 +62,30 @@ def test_headline_is_checked_too() -> None:
 def test_failed_digest_passes_through() -> None:
     failed = StoryDigest(Story("s", (A1,)), (), engine="t", status="failed", error="boom")
     assert verify(failed) == (failed, ())
+
+
+def test_number_missing_from_cited_articles_is_reported_not_dropped() -> None:
+    checked, problems = verify(digest(Point("Talks ended on Monday with 40 delegates.", ("a2",))))
+    assert checked.sections[0].points[0].text.startswith("Talks ended")
+    assert "40 not in the cited articles" in problems[0].message
+
+
+def test_number_in_arabic_indic_digits_matches() -> None:
+    article = Article(id="a1", title="T", text="قتل ٤٠ شخصاً في الفيضانات.", origin="1", lang="ar")
+    d = StoryDigest(
+        Story("s", (article,)),
+        (Section("en", None, points=(Point("40 people died in floods.", ("a1",)),)),),
+        engine="t",
+    )
+    assert verify(d)[1] == ()  # English point, Arabic source: only the number is checkable
+
+
+def test_same_language_point_with_little_overlap_is_reported() -> None:
+    text = "The minister arrived in Riyadh on Sunday for talks on trade and fishing quotas."
+    source = Article(id="a1", title="T", text=text, origin="1", lang="en")
+    off = Point("Volcanic eruption destroyed several villages near Naples overnight.", ("a1",))
+    on = Point("The minister arrived in Riyadh for trade talks.", ("a1",))
+    d = StoryDigest(Story("s", (source,)), (Section("en", None, points=(on, off)),), engine="t")
+    checked, problems = verify(d)
+    assert len(checked.sections[0].points) == 2
+    assert len(problems) == 1 and "Volcanic" in problems[0].message
