@@ -189,6 +189,9 @@ def make(
             + (f"; {len(result.problems)} problems listed above" if result.problems else ""),
             err=True,
         )
+    if b is not None and b.stories and all(d.status == "failed" for d in b.stories):
+        click.echo("brief: error: every story failed; the briefing written lists why.", err=True)
+        sys.exit(3)
 
 
 def _print_plan(plan: object) -> None:

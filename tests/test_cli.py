@@ -121,3 +121,21 @@ def test_base_url_flag_selects_the_llm_engine(tmp_path: Path) -> None:
         assert run.returncode == 0, run.stderr
         assert "llm local-m engine" in run.stderr
         assert server.requests and server.requests[0]["model"] == "local-m"
+
+
+def test_every_story_failed_exits_3_after_writing(tmp_path: Path) -> None:
+    from fake_openai import FakeOpenAI
+
+    with FakeOpenAI(default="never valid json") as server:
+        run = brief(
+            "make",
+            str(FIXTURES),
+            "--base-url",
+            server.base_url,
+            "-o",
+            str(tmp_path),
+            "--format",
+            "md",
+        )
+    assert run.returncode == 3 and "every story failed" in run.stderr
+    assert "could not be summarised" in (tmp_path / "briefing-2026-02-10.md").read_text()
