@@ -30,6 +30,9 @@ from briefing.models import (
 logger = logging.getLogger(__name__)
 
 RLM = "\u200f"  # RIGHT-TO-LEFT MARK
+LRI, PDI = "\u2066", "\u2069"  # LEFT-TO-RIGHT ISOLATE ... POP DIRECTIONAL ISOLATE
+WJ = "\u2060"  # WORD JOINER: no line break between citations
+NBSP = "\u00a0"
 RTL_LANGS = frozenset({"ar", "fa", "ur", "he", "ps", "ckb", "sd", "ug", "yi", "dv"})
 
 _LABELS: dict[str, dict[str, str]] = {
@@ -135,8 +138,9 @@ def cite_numbers(ids: Iterable[str], numbering: dict[str, int]) -> tuple[int, ..
 
 
 def citation(ids: Iterable[str], numbering: dict[str, int]) -> str:
-    """``[1][3]`` for the cited article ids (empty when none resolves)."""
-    return "".join(f"[{n}]" for n in cite_numbers(ids, numbering))
+    """``[1][3]`` for the cited article ids (empty when none resolves); a word joiner
+    between them keeps a group of citations on one line."""
+    return WJ.join(f"[{n}]" for n in cite_numbers(ids, numbering))
 
 
 def point_text(point: Point, lang: Lang) -> str:
@@ -154,12 +158,18 @@ def outlet(article: Article) -> str:
 
 def source_spans(article: Article) -> tuple[Span, ...]:
     """``Outlet — Title — YYYY-MM-DD — URL — lang — origin``, without the parts that are None."""
+    rtl = is_rtl(article.lang)
+
+    def ltr(value: str) -> Span:
+        # dates, codes and paths read left to right even inside a right-to-left line
+        return Span(f"{LRI}{value}{PDI}" if rtl else value)
+
     parts: list[Span] = [Span(outlet(article)), Span(clean(article.title))]
     if article.published_date:
-        parts.append(Span(article.published_date))
+        parts.append(ltr(article.published_date))
     if article.url:
         parts.append(Span(article.url.strip(), "url"))
-    parts += [Span(article.lang), Span(article.origin)]
+    parts += [ltr(article.lang), ltr(article.origin)]
     # In a right-to-left line, a right-to-left mark keeps the separators right to left,
     # so that "URL — lang — origin" is not read as one left-to-right run.
     separator = Span(f"{RLM} — " if is_rtl(article.lang) else " — ")
@@ -243,7 +253,9 @@ def _heading(level: int, text: str, lang: Lang) -> Block:
 def _point_spans(point: Point, lang: Lang, numbering: dict[str, int]) -> tuple[Span, ...]:
     cites = citation(point.citations, numbering)
     text = Span(point_text(point, lang))
-    return (text, Span(" "), Span(cites, "cite")) if cites else (text,)
+    if cites and is_rtl(lang):
+        cites = f"{LRI}{cites}{PDI}"  # one left-to-right unit inside right-to-left text
+    return (text, Span(NBSP), Span(cites, "cite")) if cites else (text,)
 
 
 def _section(section: Section, numbering: dict[str, int]) -> Iterator[Block]:

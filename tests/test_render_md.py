@@ -21,6 +21,13 @@ ENGLISH_WORD = re.compile(r"(?<![\w/.:-])[A-Za-z]{3,}(?![\w/.:-])")
 CITE = re.compile(r"(?<!\\)\[(\d+)\]")
 
 
+def visible(text: str) -> str:
+    """The text as a reader sees it: joiners and isolates gone, no-break spaces as spaces."""
+    for invisible in ("\u2060", "\u2066", "\u2069"):
+        text = text.replace(invisible, "")
+    return text.replace("\u00a0", " ")
+
+
 def _html(text: str) -> str:
     return markdown.markdown(text, extensions=["md_in_html"])
 
@@ -73,7 +80,7 @@ def test_output_is_deterministic() -> None:
 
 def test_every_citation_resolves_to_a_source() -> None:
     briefing = sample_briefing()
-    numbers = {int(n) for n in CITE.findall(render_md.render(briefing))}
+    numbers = {int(n) for n in CITE.findall(visible(render_md.render(briefing)))}
     assert numbers == set(range(1, len(briefing.sources) + 1))
 
 
@@ -83,14 +90,14 @@ def test_citation_missing_from_sources_is_left_out_and_logged(
     point = Point("Oil prices rose after the meeting.", (REUTERS.id, "not-a-source"))
     briefing = _with_en_section(sample_briefing(), points=(point,))
     with caplog.at_level(logging.WARNING):
-        text = render_md.render(briefing)
+        text = visible(render_md.render(briefing))
     assert "- Oil prices rose after the meeting. [3]\n" in text
     assert "not-a-source" in caplog.text
 
 
 def test_arabic_lines_are_inside_rtl_divs() -> None:
     inside = False
-    for line in render_md.render(sample_briefing()).splitlines():
+    for line in visible(render_md.render(sample_briefing())).splitlines():
         if line.startswith("<div"):
             assert line == '<div dir="rtl" lang="ar" markdown="1">' and not inside
             inside = True
@@ -130,7 +137,7 @@ def test_article_text_is_escaped(title: str, raw: str, shown: str) -> None:
     sources = list(sample_briefing().sources)
     sources[3] = dataclasses.replace(WIRE, title=title)
     briefing = dataclasses.replace(sample_briefing(), sources=tuple(sources))
-    text = render_md.render(briefing)
+    text = visible(render_md.render(briefing))
     assert f"4\\. Example Wire — {raw} — en" in text
     assert f"<p>4. Example Wire — {shown} — en — inbox/feeds.jsonl:7</p>" in _html(text)
 
@@ -149,25 +156,25 @@ def test_article_text_is_escaped(title: str, raw: str, shown: str) -> None:
     ],
 )
 def test_line_start_markup_in_article_text_is_inert(fact: str, html: str) -> None:
-    text = render_md.render(_with_en_section(sample_briefing(), facts=(fact,)))
+    text = visible(render_md.render(_with_en_section(sample_briefing(), facts=(fact,))))
     assert html in _html(text)
 
 
 def test_arabic_punctuation_is_not_escaped() -> None:
-    text = render_md.render(sample_briefing())
+    text = visible(render_md.render(sample_briefing()))
     for mark in ("«", "»", "،", "؛", "؟", "“", "”"):
         assert mark in text
         assert "\\" + mark not in text
 
 
 def test_quotes_use_the_marks_of_the_section_language() -> None:
-    text = render_md.render(sample_briefing())
+    text = visible(render_md.render(sample_briefing()))
     assert "- «انضمام سوريا إلى اجتماع التحالف الدولي ضد داعش" in text
     assert "- “The meeting marked a turning point for regional security” [3]" in text
 
 
 def test_failed_story_shows_its_error_and_articles() -> None:
-    text = render_md.render(sample_briefing())
+    text = visible(render_md.render(sample_briefing()))
     story2 = text.split("## Story 2", 1)[1].split("## Notes on inputs", 1)[0]
     assert "**This story could not be summarised:** the model's answer stayed invalid" in story2
     assert "**تعذّر تلخيص هذا الخبر.**" in story2
@@ -175,7 +182,7 @@ def test_failed_story_shows_its_error_and_articles() -> None:
 
 
 def test_notes_on_inputs_list_problems_and_duplicates() -> None:
-    text = render_md.render(sample_briefing())
+    text = visible(render_md.render(sample_briefing()))
     notes = text.split("## Notes on inputs", 1)[1].split("## Sources", 1)[0]
     assert "- inbox/broken.json: Skipped: not valid JSON" in notes
     assert "- **Error:** story 2:" in notes
@@ -184,7 +191,7 @@ def test_notes_on_inputs_list_problems_and_duplicates() -> None:
 
 
 def test_sources_are_numbered_and_leave_out_missing_parts() -> None:
-    text = render_md.render(sample_briefing())
+    text = visible(render_md.render(sample_briefing()))
     sources = text.split("## Sources", 1)[1].split("## Provenance", 1)[0]
     numbers = [int(n) for n in re.findall(r"^(\d+)\\\. ", sources, re.MULTILINE)]
     assert numbers == [1, 2, 3, 4, 5]
@@ -193,6 +200,6 @@ def test_sources_are_numbered_and_leave_out_missing_parts() -> None:
 
 
 def test_trimmed_articles_are_reported() -> None:
-    text = render_md.render(sample_briefing())
+    text = visible(render_md.render(sample_briefing()))
     cut = "*Cut before sending to the model (sentences other articles repeat go first): [1] 35%*"
     assert cut in text
