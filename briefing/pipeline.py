@@ -35,7 +35,7 @@ from .output import write_atomic
 
 log = logging.getLogger(__name__)
 
-FORMATS = ("md", "docx", "json")
+FORMATS = ("md", "docx", "json", "html")
 ENGINES = ("auto", "extractive", "llm")
 OUTPUT_ESTIMATE = 1500  # completion tokens per call assumed by --dry-run cost estimates
 
@@ -427,6 +427,10 @@ def _render(briefing: Briefing, fmt: str) -> bytes:
         from . import render_json
 
         return render_json.render(briefing).encode("utf-8")
+    if fmt == "html":
+        from . import render_html
+
+        return render_html.render(briefing).encode("utf-8")
     from . import render_docx
 
     return render_docx.render(briefing)
