@@ -182,7 +182,9 @@ def _decode(path: Path, data: bytes) -> tuple[str, Problem | None]:
     text = data.decode("cp1256", errors="replace")
     arabic = sum(1 for ch in text if "\u0621" <= ch <= "\u064a")
     letters = sum(1 for ch in text if ch.isalpha())
-    if letters and arabic / letters > 0.5 and "\ufffd" not in text:
+    controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\n\r\t")
+    looks_like_text = controls <= len(text) / 200 and text.count(" ") >= len(text) / 30
+    if letters and arabic / letters > 0.5 and "\ufffd" not in text and looks_like_text:
         return text, Problem(
             str(path),
             "is not UTF-8; read it as Windows-1256 (Arabic). Save it as UTF-8 to be sure.",

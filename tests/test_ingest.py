@@ -206,3 +206,13 @@ def test_gzipped_jsonl_is_read(tmp_path: Path) -> None:
     result = ingest([f, broken])
     assert [a.id for a in result.articles] == ["g1"]
     assert "gzip" in result.problems[0].message and result.problems[0].where == str(broken)
+
+
+def test_random_bytes_are_not_read_as_arabic(tmp_path: Path) -> None:
+    import random
+
+    rng = random.Random(7)
+    noise = bytes(rng.randrange(1, 256) for _ in range(4000))
+    f = write(tmp_path / "noise.txt", noise)
+    result = ingest([f])
+    assert result.articles == () and "UTF-8" in result.problems[0].message
