@@ -26,7 +26,7 @@ def story_facts(lang: str, story: Story) -> tuple[str, ...]:
         if mentioned:
             lines.append("تواريخ مذكورة في النصوص: " + "، ".join(mentioned))
         return tuple(lines)
-    names = {"ar": "Arabic", "en": "English"}
+    names = {"ar": "Arabic", "en": "English", "und": "other-language"}
     language = " and ".join(names.get(code, code) for code in langs)
     lines = [
         f"{len(articles)} {language} article{'s' if len(articles) != 1 else ''}; "

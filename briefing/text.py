@@ -52,17 +52,29 @@ def normalize(text: str) -> str:
 
 
 def detect_lang(text: str) -> str:
-    """``"ar"`` or ``"en"`` by the script most letters are written in; ``"und"`` if no letters.
-
-    Latin-script text that is not English is still reported as ``"en"``: the two
-    languages the briefing is written in are the only ones the pipeline distinguishes.
+    """``"ar"`` or ``"en"`` by the script most letters are written in; ``"und"`` if no
+    letters, or for Latin-script text of 30 words or more in which English function words
+    are rare (another language, which the extractive engine must not present as English).
     """
     sample = text[:5000]
     arabic = len(_ARABIC_LETTER.findall(sample))
     latin = len(_LATIN_LETTER.findall(sample))
     if arabic == 0 and latin == 0:
         return "und"
-    return "ar" if arabic >= latin else "en"
+    if arabic >= latin:
+        return "ar"
+    tokens = re.findall(r"[a-z]+", sample.casefold())
+    if len(tokens) >= 30:
+        common = sum(1 for t in tokens if t in _EN_COMMON)
+        if common / len(tokens) < 0.05:
+            return "und"  # Latin script, but not English (French, Spanish, ...)
+    return "en"
+
+
+_EN_COMMON = frozenset(
+    "the and of to in is was for on that with as by at from it are were has have had be "
+    "said this which an its their he she they will not but or after".split()
+)
 
 
 # --- sentences -----------------------------------------------------------------------

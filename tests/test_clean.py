@@ -150,3 +150,25 @@ def test_invisible_characters_and_spaces_are_tidied() -> None:
 def test_english_language_detected() -> None:
     a = clean_article(art("The coalition met in Riyadh.", title="Coalition meets"))
     assert a.lang == "en"
+
+
+@pytest.mark.parametrize(
+    "text, lang",
+    [
+        (
+            "Les ministres se sont réunis lundi à Riyad pour discuter de la coalition contre "
+            "l'organisation, selon un communiqué publié mardi par les autorités saoudiennes "
+            "qui ont accueilli la réunion des directeurs politiques de la coalition.",
+            "und",
+        ),
+        (
+            "The ministers met on Monday in Riyadh to discuss the coalition against the group, "
+            "according to a statement published on Tuesday by the Saudi authorities, who hosted "
+            "the meeting of the coalition's political directors and said it was a success.",
+            "en",
+        ),
+        ("Coalition meets in Riyadh", "en"),  # too short to judge: Latin script is English
+    ],
+)
+def test_latin_script_is_english_only_when_it_reads_as_english(text: str, lang: str) -> None:
+    assert clean_article(art(text, title="t")).lang == lang
