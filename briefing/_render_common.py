@@ -11,6 +11,7 @@ lines, and needs none of this.)
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Literal
@@ -113,9 +114,13 @@ def label(key: str, lang: Lang) -> str:
     return _LABELS.get(lang, {}).get(key) or _LABELS["en"][key]
 
 
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+
+
 def clean(text: str) -> str:
-    """One line of text: runs of whitespace, line breaks included, become one space."""
-    return " ".join(text.split())
+    """One line of text: control characters (which Word and XML refuse) removed, runs of
+    whitespace, line breaks included, made one space."""
+    return " ".join(_CONTROL.sub("", text).split())
 
 
 def short_hash(sha256: str) -> str:
@@ -162,13 +167,14 @@ def source_spans(article: Article) -> tuple[Span, ...]:
 
     def ltr(value: str) -> Span:
         # dates, codes and paths read left to right even inside a right-to-left line
+        value = clean(value)
         return Span(f"{LRI}{value}{PDI}" if rtl else value)
 
     parts: list[Span] = [Span(outlet(article)), Span(clean(article.title))]
     if article.published_date:
         parts.append(ltr(article.published_date))
     if article.url:
-        parts.append(Span(article.url.strip(), "url"))
+        parts.append(Span(clean(article.url), "url"))
     parts += [ltr(article.lang), ltr(article.origin)]
     # In a right-to-left line, a right-to-left mark keeps the separators right to left,
     # so that "URL — lang — origin" is not read as one left-to-right run.
@@ -201,8 +207,9 @@ def provenance_rows(prov: Provenance) -> tuple[tuple[str, str], ...]:
     rows.append(("Run time", prov.created_at))
     for item in prov.inputs:
         unit = "article" if item.articles == 1 else "articles"
+        path = clean(item.path)
         rows.append(
-            ("Input", f"{item.path} — sha256 {short_hash(item.sha256)} — {item.articles} {unit}")
+            ("Input", f"{path} — sha256 {short_hash(item.sha256)} — {item.articles} {unit}")
         )
     return tuple(rows)
 

@@ -114,6 +114,10 @@ def extract_json(text: str) -> Any:
         text = fenced.group(1).strip()
     try:
         return json.loads(text)
+    except RecursionError:
+        raise AnswerInvalid(
+            "the JSON is nested too deeply: answer with the schema's shape"
+        ) from None
     except json.JSONDecodeError:
         pass
     start = text.find("{")
@@ -121,6 +125,8 @@ def extract_json(text: str) -> Any:
         try:
             value, _ = json.JSONDecoder().raw_decode(text[start:])
             return value
+        except RecursionError:
+            break
         except json.JSONDecodeError:
             start = text.find("{", start + 1)
     raise AnswerInvalid("the reply is not JSON: answer with one JSON object and nothing else")

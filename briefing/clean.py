@@ -21,7 +21,10 @@ from .dates import find_dates
 from .models import Article
 from .text import detect_lang, looks_like_sentence, normalize, strip_diacritics
 
-_INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+_INVISIBLE = re.compile(
+    "[\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff"
+    "\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]"  # control characters XML forbids
+)
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 
 

@@ -174,7 +174,6 @@ def make(
     if result.stdout is not None:
         sys.stdout.buffer.write(result.stdout)
         sys.stdout.flush()
-        return
     for path in result.written:
         click.echo(str(path))
     b = result.briefing

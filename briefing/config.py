@@ -36,6 +36,7 @@ CONTEXT: dict[str, int] = {
     "gpt-4.1-nano": 1_000_000,
 }
 DEFAULT_CONTEXT = 8_192
+MIN_ARTICLE_TOKENS = 500
 
 
 class LLMSettings(BaseModel):
@@ -56,7 +57,15 @@ class LLMSettings(BaseModel):
     def budget(self, prompt_overhead: int) -> int:
         """Tokens available for article blocks in one call."""
         window = self.context_window or CONTEXT.get(self.model, DEFAULT_CONTEXT)
-        return max(500, min(self.input_budget, window - self.output_reserve - prompt_overhead))
+        room = window - self.output_reserve - prompt_overhead
+        if room < MIN_ARTICLE_TOKENS:
+            raise ConfigError(
+                f"The context window of {window} tokens leaves {max(room, 0)} for articles "
+                f"after the prompt ({prompt_overhead}) and the answer ({self.output_reserve}); "
+                f"at least {MIN_ARTICLE_TOKENS} are needed. Set [llm] context_window to the "
+                "model's real window, or lower [llm] output_reserve."
+            )
+        return min(self.input_budget, room)
 
     def prices(self) -> tuple[float, float] | None:
         if self.price_input_per_mtok is not None and self.price_output_per_mtok is not None:
@@ -84,6 +93,10 @@ def load(config_path: str | None = None, flags: dict[str, Any] | None = None) ->
         path = "brief.toml"
     if path:
         data = _read_toml(Path(path))
+    if not isinstance(data.get("llm", {}), dict):
+        raise ConfigError(f"In {path}, 'llm' must be a table: write [llm] on its own line.")
+    if not isinstance(data.get("prompts", {}), dict):
+        raise ConfigError(f"In {path}, 'prompts' must be a table: write [prompts].")
     llm = dict(data.get("llm", {}))
     env = {
         "base_url": os.environ.get("OPENAI_BASE_URL") or os.environ.get("BRIEF_BASE_URL"),

@@ -12,8 +12,10 @@ bug and keeps its traceback.
     │   └── NoEndpointError   the LLM engine was asked for but no endpoint is configured
     ├── PromptError           a prompt file is missing, malformed or pinned to an unknown version
     ├── LLMError              the endpoint failed (raised only by llm.py, from the openai error)
-    │   ├── LLMAuthError      401/403: the key is wrong or lacks access
-    │   ├── LLMRequestError   400/404/422: the request itself is wrong (model name, parameters)
+    │   ├── LLMFatalError     the endpoint cannot serve this run at all: the run stops
+    │   │   ├── LLMAuthError  401/403: the key is wrong or lacks access
+    │   │   └── LLMModelError 404: unknown model or wrong base URL
+    │   ├── LLMRequestError   400/422: one request refused (too long, filtered): one story fails
     │   └── LLMUnavailableError  retries exhausted on 408/409/429/5xx, timeouts, connection errors
     ├── AnswerError           the model's answer stayed invalid after the re-ask
     └── OutputError           an output file could not be written
@@ -59,12 +61,20 @@ class LLMError(BriefError):
     """The model endpoint failed."""
 
 
-class LLMAuthError(LLMError):
+class LLMFatalError(LLMError):
+    """The endpoint cannot serve this run at all; every further call would fail too."""
+
+
+class LLMAuthError(LLMFatalError):
     """The endpoint refused the key (401/403)."""
 
 
+class LLMModelError(LLMFatalError):
+    """The endpoint does not know the model, or the base URL is wrong (404)."""
+
+
 class LLMRequestError(LLMError):
-    """The endpoint rejected the request itself (400/404/422)."""
+    """The endpoint refused this one request (400/422): too long, filtered, malformed."""
 
 
 class LLMUnavailableError(LLMError):

@@ -19,7 +19,7 @@ from typing import Any
 from . import answer as answers
 from .cache import Store, cache_key
 from .describe import story_facts
-from .errors import AnswerError, LLMAuthError, LLMError, LLMRequestError
+from .errors import AnswerError, LLMError, LLMFatalError
 from .llm import LLMClient
 from .models import PackedArticle, PackedStory, Point, PromptRef, Section, StoryDigest
 from .prompts import Prompt
@@ -39,7 +39,7 @@ class Engine:
     overview_prompt: Prompt | None
     store: Store | None
     run_id: str
-    max_points: int = 6
+    max_points: int = 6  # key points kept per language (the prompt asks for 3 to 7)
     base_url: str | None = None
     used: list[PromptRef] = field(default_factory=list)
 
@@ -54,7 +54,7 @@ def generate(packed: PackedStory, engine: Engine) -> StoryDigest:
         else:
             partials = [_ask_story(part, packed, engine) for part in packed.parts]
             result = _merge(partials, packed, engine)
-    except (LLMAuthError, LLMRequestError):
+    except LLMFatalError:
         raise
     except (LLMError, AnswerError) as exc:
         return StoryDigest(
@@ -65,7 +65,7 @@ def generate(packed: PackedStory, engine: Engine) -> StoryDigest:
             error=str(exc),
             trimmed=packed.trimmed,
         )
-    return _digest(result, packed)
+    return _digest(result, packed, engine.max_points)
 
 
 def overview(digests: Sequence[StoryDigest], engine: Engine) -> tuple[Section, ...]:
@@ -105,7 +105,7 @@ def _ask_story(
         "articles": "\n\n".join(p.block for p in part),
         "article_ids": ", ".join(ids),
         "schema": _schema("StoryAnswer"),
-        "max_points": str(engine.max_points),
+        "max_points": str(_asked(engine.max_points)),
     }
     return _ask(
         engine,
@@ -128,7 +128,7 @@ def _merge(
         "partials": json.dumps(parts, ensure_ascii=False, indent=1),
         "article_ids": ", ".join(ids),
         "schema": _schema("StoryAnswer"),
-        "max_points": str(engine.max_points),
+        "max_points": str(_asked(engine.max_points)),
     }
     return _ask(
         engine,
@@ -238,6 +238,11 @@ def _ask(
     raise AnswerError(f"The model's answer was invalid twice ({error}); this story was left out.")
 
 
+def _asked(wanted: int) -> int:
+    """The most key points the prompt asks for: the user's number, within 3 to 7."""
+    return min(max(wanted, 3), answers.MAX_POINTS)
+
+
 def _schema(name: str) -> str:
     return json.dumps(answers.json_schema(name), ensure_ascii=False)
 
@@ -245,7 +250,7 @@ def _schema(name: str) -> str:
 # --- answer to digest ----------------------------------------------------------------
 
 
-def _digest(result: answers.StoryAnswer, packed: PackedStory) -> StoryDigest:
+def _digest(result: answers.StoryAnswer, packed: PackedStory, max_points: int) -> StoryDigest:
     to_id = {p.short_id: p.article.id for p in packed.articles}
 
     def cite(ids: Sequence[str]) -> tuple[str, ...]:
@@ -259,7 +264,7 @@ def _digest(result: answers.StoryAnswer, packed: PackedStory) -> StoryDigest:
     for lang in ("ar", "en"):
         part: answers.LangAnswer = getattr(result, lang)
         every = cite([c for kp in part.key_points for c in kp.citations])
-        points = [Point(kp.text, cite(kp.citations)) for kp in part.key_points]
+        points = [Point(kp.text, cite(kp.citations)) for kp in part.key_points[:max_points]]
         points += [
             Point(
                 q.text, cite([q.article]), quote_of=to_id.get(q.article), speaker=q.speaker or None

@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import logging
 import re
@@ -168,11 +169,19 @@ def _decode(path: Path, data: bytes) -> tuple[str, Problem | None]:
         import zlib
 
         try:
-            data = gzip.decompress(data)
+            with gzip.GzipFile(fileobj=io.BytesIO(data)) as unzipped:
+                data = unzipped.read(MAX_FILE_BYTES + 1)
         except (OSError, EOFError, zlib.error) as exc:
             raise ArticleError(str(path), f"is not a readable gzip file ({exc}).") from exc
+        if len(data) > MAX_FILE_BYTES:
+            raise ArticleError(str(path), "unpacks to more than the 50 MB limit; split it.")
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16"), None
+        try:
+            return data.decode("utf-16"), None
+        except UnicodeDecodeError as exc:
+            raise ArticleError(
+                str(path), f"is not valid UTF-16 ({exc.reason}); save it as UTF-8 and run again."
+            ) from exc
     if b"\x00" in data[:4096]:
         raise ArticleError(str(path), "looks like a binary file, not text; skipped.")
     try:
@@ -218,6 +227,8 @@ def _parse_text(path: Path, text: str) -> Article:
 
         try:
             loaded = yaml.safe_load(match.group(1))
+        except RecursionError:
+            raise ArticleError(str(path), "front matter is nested too deeply.") from None
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             where = f" (line {mark.line + 2})" if mark else ""
@@ -245,6 +256,8 @@ def _parse_text(path: Path, text: str) -> Article:
 def _parse_json(path: Path, text: str) -> tuple[list[Article], list[Problem]]:
     try:
         data = json.loads(text)
+    except RecursionError:
+        raise ArticleError(str(path), "is nested too deeply to be an article file.") from None
     except json.JSONDecodeError as exc:
         raise ArticleError(
             str(path),
@@ -275,6 +288,9 @@ def _parse_jsonl(path: Path, text: str) -> tuple[list[Article], list[Problem]]:
         origin = f"{path}:{lineno}"
         try:
             item = json.loads(line)
+        except RecursionError:
+            problems.append(Problem(origin, "nested too deeply to be an article; line skipped."))
+            continue
         except json.JSONDecodeError as exc:
             problems.append(Problem(origin, f"not valid JSON ({exc.msg}); line skipped."))
             continue
@@ -345,9 +361,10 @@ def _normalise_published(value: str) -> str | None:
 
     try:
         parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-        return parsed.isoformat() if ("T" in value or " " in value.strip()) else value[:10]
     except ValueError:
         return parse_date(value)
+    has_time = "T" in value or " " in value.strip()
+    return parsed.isoformat() if has_time else parsed.date().isoformat()
 
 
 def _normalise_lang(value: str | None) -> str:

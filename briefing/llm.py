@@ -21,7 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from .errors import LLMAuthError, LLMRequestError, LLMUnavailableError
+from .errors import LLMAuthError, LLMModelError, LLMRequestError, LLMUnavailableError
 
 log = logging.getLogger(__name__)
 
@@ -142,12 +142,20 @@ class LLMClient:
                 state.next_action.sleep if state.next_action else 0,
             )
 
+        def asked_too_long(state: Any) -> bool:
+            """The server asks to wait longer than the budget has left: give up now."""
+            hinted = _retry_after(state.outcome.exception() if state.outcome else None)
+            remaining = ep.max_retry_seconds - (time.monotonic() - started)
+            return hinted is not None and hinted > remaining
+
         started = time.monotonic()
         attempts = 0
         retrying = Retrying(
             retry=retry_if_exception(self._retryable),
             wait=wait,
-            stop=stop_after_attempt(ep.max_attempts) | stop_after_delay(ep.max_retry_seconds),
+            stop=stop_after_attempt(ep.max_attempts)
+            | stop_after_delay(ep.max_retry_seconds)
+            | asked_too_long,
             before_sleep=before_sleep,
             sleep=self._sleep,
             reraise=False,
@@ -160,10 +168,12 @@ class LLMClient:
                     response = self._client.chat.completions.create(**kwargs)
         except RetryError as exc:
             last = exc.last_attempt.exception()
+            hinted = _retry_after(last)
+            asked = f", asked to wait {hinted:.0f}s more" if hinted else ""
             raise LLMUnavailableError(
                 f"The model endpoint {ep.base_url or 'api.openai.com'} is unavailable after "
                 f"{attempts} attempt(s) over {time.monotonic() - started:.0f}s "
-                f"({_describe(last)}). Try again later, raise --max-attempts, or use "
+                f"({_describe(last)}{asked}). Try again later, raise --max-attempts, or use "
                 "--engine extractive."
             ) from last
         except self._openai.APIStatusError as exc:
@@ -232,10 +242,12 @@ def _retry_after(exc: BaseException | None) -> float | None:
     try:
         return max(0.0, float(value))
     except ValueError:
-        parsed = email.utils.parsedate_to_datetime(value) if value else None
-        if parsed is None:
-            return None
-        return max(0.0, parsed.timestamp() - time.time())
+        pass
+    try:
+        parsed = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None  # an unreadable hint is no hint: back off as usual
+    return max(0.0, parsed.timestamp() - time.time())
 
 
 def _describe(exc: BaseException | None) -> str:
@@ -259,14 +271,14 @@ def _message(exc: Any) -> str:
 
 def _status_error(exc: Any, ep: Endpoint) -> Exception:
     status = exc.status_code
-    detail = _message(exc)[:300]
+    detail = _mask(_message(exc), ep.api_key)[:300]
     if status in (401, 403):
         return LLMAuthError(
             f"The model endpoint refused the request (HTTP {status}: {detail}). Check "
             "OPENAI_API_KEY (and that it may use this model), or OPENAI_BASE_URL."
         )
     if status == 404:
-        return LLMRequestError(
+        return LLMModelError(
             f"The endpoint does not know model {ep.model!r} or the path (HTTP 404: {detail}). "
             "Check --model and --base-url (it usually ends in /v1)."
         )
@@ -280,6 +292,11 @@ def _status_error(exc: Any, ep: Endpoint) -> Exception:
 
 
 _FORMAT_WORDS = ("response_format", "json_schema", "json_object", "structured", "schema")
+
+
+def _mask(text: str, key: str) -> str:
+    """A proxy may echo the key back in its error: never pass it on."""
+    return text.replace(key, "***") if key and len(key) >= 8 else text
 
 
 def _rejects_format(exc: LLMRequestError) -> bool:

@@ -107,12 +107,7 @@ class PackedArticle:
     block: str  # the exact text sent, delimiters included
     tokens: int
     full_tokens: int  # the block's tokens before anything was cut
-
-    @property
-    def percent_cut(self) -> int:
-        if self.full_tokens <= 0 or self.tokens >= self.full_tokens:
-            return 0
-        return max(1, round(100 * (self.full_tokens - self.tokens) / self.full_tokens))
+    percent_cut: int = 0  # share of the article's own text left out of the block
 
 
 @dataclass(frozen=True, slots=True)

@@ -69,7 +69,20 @@ def _packed(
     article: Article, short_id: str, sentences: Sequence[str], count: Count, full: int
 ) -> PackedArticle:
     block = _block(article, short_id, sentences)
-    return PackedArticle(short_id, article, block, count(block), full)
+    return PackedArticle(short_id, article, block, count(block), full, _percent_cut(article, block))
+
+
+def _percent_cut(article: Article, block: str) -> int:
+    """How much of the article's sentence text is not in the block, in percent (a
+    sentence cut short counts as left out). Measured on text, not tokens: the
+    ``[also in …]`` notes add tokens without adding the article's own content."""
+    sentences = split_sentences(article.text)
+    total = sum(len(s) for s in sentences)
+    if not total:
+        return 0
+    sent = sum(len(s) for s in sentences if _defuse(s) in block)
+    missing = total - sent
+    return 0 if missing <= 0 else max(1, round(100 * missing / total))
 
 
 def _drop_repeats(articles: Sequence[Article], ids: dict[str, str]) -> dict[str, list[str]]:
@@ -181,13 +194,30 @@ def _truncate(
         over = count(_block(article, short_id, [*kept, sentence, CUT])) > limit
         if over and kept:
             break
+        if over:  # even the lede alone is over: keep as many of its words as fit
+            kept.append(_cut_words(article, short_id, sentence, limit, count))
+            break
         kept.append(sentence)
-        if over:
-            break  # even the first sentence alone is over: keep it, it is the lede
     if len(kept) < len(sentences) and kept[-1] != CUT:
         kept.append(CUT)
     block = _block(article, short_id, kept)
-    return PackedArticle(short_id, article, block, count(block), packed.full_tokens)
+    return PackedArticle(
+        short_id, article, block, count(block), packed.full_tokens, _percent_cut(article, block)
+    )
+
+
+def _cut_words(article: Article, short_id: str, sentence: str, limit: int, count: Count) -> str:
+    """The longest word prefix of ``sentence`` whose block fits ``limit`` (at least one
+    word), marked as cut."""
+    words = sentence.split()
+    low, high = 1, len(words)
+    while low < high:
+        mid = (low + high + 1) // 2
+        if count(_block(article, short_id, [" ".join(words[:mid]), CUT])) <= limit:
+            low = mid
+        else:
+            high = mid - 1
+    return " ".join(words[:low]) + " " + CUT
 
 
 def _split(

@@ -19,7 +19,7 @@ from typing import Any
 
 from . import __version__, clean, dedup, extractive, group, ingest, verify
 from .config import Settings, api_key, endpoint_configured
-from .errors import ConfigError, LLMAuthError, LLMRequestError, NoArticlesError, NoEndpointError
+from .errors import ConfigError, LLMFatalError, NoArticlesError, NoEndpointError
 from .models import (
     Article,
     Briefing,
@@ -142,6 +142,13 @@ def make(options: MakeOptions, progress: Progress | None = None) -> MakeResult:
 
     overview: tuple[Section, ...] = ()
     if engine == "llm":
+        if options.max_points > 7:
+            problems.append(
+                Problem(
+                    "--max-points",
+                    "the LLM engine writes at most 7 key points per language; 7 were asked for.",
+                )
+            )
         llm = _LLMRun(options)
         packed = [llm.pack(story) for story in stories]
         if options.dry_run:
@@ -178,7 +185,8 @@ def make(options: MakeOptions, progress: Progress | None = None) -> MakeResult:
         notice = EXTRACTIVE_NOTICE
 
     briefing = Briefing(
-        date=options.briefing_date or _briefing_date(deduped.articles, options.today),
+        date=_normalised_date(options.briefing_date)
+        or _briefing_date(deduped.articles, options.today),
         stories=tuple(digests),
         sources=_sources(stories),
         provenance=Provenance(
@@ -214,9 +222,7 @@ class _LLMRun:
         merge_prompt = _optional_prompt(prompts, "merge", pins.get("merge"))
         overview_prompt = _optional_prompt(prompts, "overview", pins.get("overview"))
         self.counter = counter_for(s.model)
-        empty = story_prompt.render(
-            articles="", article_ids="", schema="{}", max_points=str(options.max_points)
-        )
+        empty = story_prompt.render(articles="", article_ids="", schema="{}", max_points="7")
         from .answer import json_schema
 
         schema_tokens = self.counter.count(str(json_schema("StoryAnswer")))
@@ -276,20 +282,21 @@ class _LLMRun:
         done = 0
         results: list[StoryDigest | None] = [None] * len(packed)
         report("stories", 0, len(packed))
-        with ThreadPoolExecutor(max_workers=s.concurrency) as pool:
-            futures = {
-                pool.submit(_guarded, generate.generate, p, self.engine): i
-                for i, p in enumerate(packed)
-            }
-            try:
-                for future in as_completed(futures):
-                    results[futures[future]] = future.result()
-                    done += 1
-                    report("stories", done, len(packed))
-            except (LLMAuthError, LLMRequestError):
-                for future in futures:
-                    future.cancel()
-                raise
+        pool = ThreadPoolExecutor(max_workers=s.concurrency)
+        futures = {
+            pool.submit(_guarded, generate.generate, p, self.engine): i
+            for i, p in enumerate(packed)
+        }
+        try:
+            for future in as_completed(futures):
+                results[futures[future]] = future.result()
+                done += 1
+                report("stories", done, len(packed))
+        except BaseException:
+            # a refused key, or Ctrl-C: send nothing more (calls in flight finish)
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+        pool.shutdown()
         return [r for r in results if r is not None]
 
     def overview(self, digests: Sequence[StoryDigest]) -> tuple[tuple[Section, ...], list[Problem]]:
@@ -298,7 +305,7 @@ class _LLMRun:
 
         try:
             return generate.overview(digests, self.engine), []
-        except (LLMAuthError, LLMRequestError):
+        except LLMFatalError:
             raise
         except BriefError as exc:
             return (), [Problem("overview", f"no overview: {exc}")]
@@ -338,7 +345,7 @@ def _guarded(fn: Callable[..., StoryDigest], packed: PackedStory, engine: Any) -
 
     try:
         return fn(packed, engine)
-    except (LLMAuthError, LLMRequestError):
+    except LLMFatalError:
         raise
     except BriefError as exc:
         return _failed(packed.story, "llm", str(exc))
@@ -400,6 +407,11 @@ def _extract(story: Story, options: MakeOptions) -> StoryDigest:
             f"internal error in the extractive engine "
             f"({type(exc).__name__}: {exc}); please report it with the input files",
         )
+
+
+def _normalised_date(value: str | None) -> str | None:
+    """--date as YYYY-MM-DD, whichever ISO form was given (20260210, 2026-W07-2…)."""
+    return date.fromisoformat(value).isoformat() if value else None
 
 
 def _briefing_date(articles: Sequence[Article], today: date) -> str:

@@ -139,3 +139,18 @@ def test_every_story_failed_exits_3_after_writing(tmp_path: Path) -> None:
         )
     assert run.returncode == 3 and "every story failed" in run.stderr
     assert "could not be summarised" in (tmp_path / "briefing-2026-02-10.md").read_text()
+
+
+def test_stdout_output_still_exits_3_when_every_story_failed() -> None:
+    from fake_openai import FakeOpenAI
+
+    with FakeOpenAI(default="never valid json") as server:
+        run = brief(
+            "make", str(FIXTURES), "--base-url", server.base_url, "-o", "-", "--format", "md"
+        )
+    assert run.returncode == 3 and run.stdout.startswith("# Briefing")
+
+
+def test_compact_date_flag_names_the_file_in_full(tmp_path: Path) -> None:
+    run = brief("make", str(FIXTURES), "-o", str(tmp_path), "--format", "md", "--date", "20260301")
+    assert run.returncode == 0 and (tmp_path / "briefing-2026-03-01.md").exists()

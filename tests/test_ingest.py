@@ -217,3 +217,35 @@ def test_random_bytes_are_not_read_as_arabic(tmp_path: Path) -> None:
     f = write(tmp_path / "noise.txt", noise)
     result = ingest([f])
     assert result.articles == () and "UTF-8" in result.problems[0].message
+
+
+@pytest.mark.parametrize(
+    "name, content, message",
+    [
+        ("trunc16.txt", b"\xff\xfe" + "عنوان".encode("utf-16-le") + b"\x41", "UTF-16"),
+        ("deep.json", b"[" * 100_000 + b"]" * 100_000, "nested too deeply"),
+    ],
+)
+def test_malformed_files_are_problems_not_crashes(
+    tmp_path: Path, name: str, content: bytes, message: str
+) -> None:
+    bad = write(tmp_path / name, content)
+    good = write(tmp_path / "good.txt", "Title\nBody.\n")
+    result = ingest([bad, good])
+    assert [a.title for a in result.articles] == ["Title"]
+    assert result.problems[0].where == str(bad) and message in result.problems[0].message
+
+
+def test_gzip_that_unpacks_too_large_is_refused(tmp_path: Path, monkeypatch) -> None:
+    import gzip
+
+    from briefing import ingest as ingest_module
+
+    monkeypatch.setattr(ingest_module, "MAX_FILE_BYTES", 1000)
+    f = write(tmp_path / "bomb.jsonl.gz", gzip.compress(b" " * 100_000))
+    assert "50 MB" in ingest([f]).problems[0].message
+
+
+def test_compact_iso_date_is_normalised(tmp_path: Path) -> None:
+    f = write(tmp_path / "a.json", '{"title": "T", "text": "B.", "published": "20260210"}')
+    assert ingest([f]).articles[0].published == "2026-02-10"

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 import pytest
 from fake_openai import Delay, FakeOpenAI, Reply, Status
 
-from briefing.errors import LLMAuthError, LLMRequestError, LLMUnavailableError
+from briefing.errors import LLMAuthError, LLMModelError, LLMRequestError, LLMUnavailableError
 from briefing.llm import Endpoint, LLMClient
 
 MESSAGES = [{"role": "user", "content": "hi"}]
@@ -80,7 +80,7 @@ def test_retryable_status_then_success(server: FakeOpenAI, status: int) -> None:
         (400, LLMRequestError),
         (401, LLMAuthError),
         (403, LLMAuthError),
-        (404, LLMRequestError),
+        (404, LLMModelError),
         (422, LLMRequestError),
     ],
 )
@@ -155,3 +155,28 @@ def test_endpoint_rejecting_json_mode_too_gets_plain_text(server: FakeOpenAI) ->
 def test_key_never_in_repr() -> None:
     endpoint = Endpoint(model="m", api_key="sk-secret-123")
     assert "sk-secret" not in repr(endpoint) and "sk-secret" not in str(endpoint)
+
+
+def test_unreadable_retry_after_falls_back_to_backoff(server: FakeOpenAI) -> None:
+    server.enqueue(Status(429, {"Retry-After": "soon"}), "ok")
+    sleeps: list[float] = []
+    assert client(server, sleeps).complete(MESSAGES).text == "ok"
+    assert len(sleeps) == 1 and sleeps[0] <= 0.05
+
+
+def test_retry_after_beyond_the_budget_gives_up_at_once(server: FakeOpenAI) -> None:
+    server.enqueue(Status(429, {"Retry-After": "3600"}), "never reached")
+    sleeps: list[float] = []
+    with pytest.raises(LLMUnavailableError, match="asked to wait 3600s"):
+        client(server, sleeps, max_retry_seconds=60).complete(MESSAGES)
+    assert sleeps == [] and len(server.requests) == 1
+
+
+def test_key_echoed_in_an_error_is_masked() -> None:
+    body = {"error": {"message": "bad key sk-secret-12345 for this org", "type": "auth"}}
+    with FakeOpenAI() as srv:
+        srv.enqueue(Status(400, body=body))
+        endpoint = Endpoint(model="m", base_url=srv.base_url, api_key="sk-secret-12345")
+        with pytest.raises(LLMRequestError) as info:
+            LLMClient(endpoint).complete(MESSAGES)
+    assert "sk-secret" not in str(info.value) and "***" in str(info.value)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import time
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -226,3 +227,75 @@ def test_ids_in_helper_reads_packed_ids(server: FakeOpenAI, inputs: Path, tmp_pa
     run(inputs, tmp_path / "out")
     assert ids_in(server.requests[0]) == ["A1", "A2"]
     assert json.loads(story_answer(["A1"]))["en"]["key_points"][0]["citations"] == ["A1"]
+
+
+def test_a_400_on_one_story_fails_that_story_only(
+    server: FakeOpenAI, inputs: Path, tmp_path: Path
+) -> None:
+    too_long = {
+        "error": {
+            "message": "This model's maximum context length is 8192 tokens",
+            "type": "invalid_request_error",
+        }
+    }
+
+    def picky(body):
+        if "Nairobi" in json.dumps(body["messages"][1:]):
+            return Status(400, body=too_long)
+        return answering(body)
+
+    server.default = picky
+    result = run(inputs, tmp_path / "out")
+    status = {d.story.articles[0].id[:-1]: d.status for d in result.briefing.stories}
+    assert status == {"flood": "ok", "summit": "failed", "chip": "ok"}
+    failed = [d for d in result.briefing.stories if d.status == "failed"][0]
+    assert "maximum context length" in failed.error and result.written
+
+
+def test_ctrl_c_sends_no_more_stories(
+    inputs: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with FakeOpenAI(default=answering, latency=0.3) as srv:
+        monkeypatch.setenv("OPENAI_BASE_URL", srv.base_url)
+        settings = config.load(None, {"concurrency": 1})
+
+        def interrupt(what: str, done: int, total: int) -> None:
+            if done == 1:
+                raise KeyboardInterrupt
+
+        options = MakeOptions(
+            paths=(str(inputs),),
+            out_dir=str(tmp_path / "o"),
+            today=date(2026, 3, 4),
+            settings=settings,
+        )
+        with pytest.raises(KeyboardInterrupt):
+            make(options, progress=interrupt)
+        time.sleep(0.5)
+        assert len(srv.requests) <= 2  # the story in flight may finish; the rest never go
+
+
+def test_max_points_beyond_seven_is_capped_with_a_warning_and_below_three_kept(
+    server: FakeOpenAI, inputs: Path, tmp_path: Path
+) -> None:
+    result = run(inputs, tmp_path / "a", max_points=12)
+    assert "Give 3 to 7 key points" in server.requests[0]["messages"][0]["content"]
+    assert any(p.where == "--max-points" for p in result.problems)
+    assert all(d.status == "ok" for d in result.briefing.stories)
+    result = run(inputs, tmp_path / "b", max_points=2, use_cache=False)
+    assert "Give 3 to 3 key points" in server.requests[-2]["messages"][0]["content"]
+    assert all(len(d.section("en").points) == 2 for d in result.briefing.stories)
+
+
+def test_small_context_window_is_a_config_error(
+    server: FakeOpenAI, inputs: Path, tmp_path: Path
+) -> None:
+    with pytest.raises(ConfigError, match="context_window"):
+        run(inputs, tmp_path / "out", flags={"context_window": 4096})
+
+
+def test_llm_key_that_is_not_a_table_is_a_config_error(tmp_path: Path) -> None:
+    toml = tmp_path / "brief.toml"
+    toml.write_text('llm = "x"\n')
+    with pytest.raises(ConfigError, match=r"\[llm\]"):
+        config.load(str(toml))

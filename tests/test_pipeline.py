@@ -183,3 +183,16 @@ def test_date_override_and_fallback_to_today(tmp_path: Path) -> None:
         options([tmp_path / "a.txt"], tmp_path / "o2", formats=("md",), briefing_date="2026-03-01")
     )
     assert result.written[0].name == "briefing-2026-03-01.md"
+
+
+def test_control_characters_do_not_break_the_word_file(tmp_path: Path) -> None:
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "ctl.txt").write_text(
+        "Storm hits coast\x08 today\nA powerful storm hit the coast and damaged many homes "
+        "along the shore, officials said.\x1b\n",
+        encoding="utf-8",
+    )
+    result = make(options([tmp_path / "in"], tmp_path / "out", formats=("md", "docx", "html")))
+    assert len(result.written) == 3
+    document = docx.Document(io.BytesIO(result.written[1].read_bytes()))
+    assert any("Storm hits coast today" in p.text for p in document.paragraphs)
