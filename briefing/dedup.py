@@ -44,7 +44,6 @@ import zlib
 from array import array
 from collections import Counter, defaultdict
 from collections.abc import Sequence
-from datetime import date
 
 from briefing.models import Article, DedupResult, Duplicate
 from briefing.text import shingles, words
@@ -134,7 +133,7 @@ def _near_duplicates(
         for pos, worse in enumerate(members):
             shared[worse].update(members[:pos])
 
-    days = {i: _day(articles[i]) for i in order}
+    days = {i: articles[i].published_day for i in order}
     position = {i: p for p, i in enumerate(order)}
     dropped: dict[int, Duplicate] = {}
     for i in order:
@@ -170,13 +169,3 @@ def _near_similarity(dropped: array, kept: array) -> float | None:
     ):
         return round(common / len(dropped), 4)
     return None
-
-
-def _day(article: Article) -> int | None:
-    """The publication date as a day number, when it is known and well formed."""
-    if not article.published_date:
-        return None
-    try:
-        return date.fromisoformat(article.published_date).toordinal()
-    except ValueError:
-        return None

@@ -101,20 +101,8 @@ def _ask_story(
     part: Sequence[PackedArticle], packed: PackedStory, engine: Engine
 ) -> answers.StoryAnswer:
     ids = [p.short_id for p in part]
-    values = {
-        "articles": "\n\n".join(p.block for p in part),
-        "article_ids": ", ".join(ids),
-        "schema": _schema("StoryAnswer"),
-        "max_points": str(_asked(engine.max_points)),
-    }
-    return _ask(
-        engine,
-        engine.story_prompt,
-        values,
-        "StoryAnswer",
-        {"ids": set(ids)},
-        story_id=packed.story.id,
-    )
+    articles = "\n\n".join(p.block for p in part)
+    return _story_call(engine, engine.story_prompt, ids, packed, articles=articles)
 
 
 def _merge(
@@ -124,20 +112,20 @@ def _merge(
         raise AnswerError("the story is too large for one call and no merge prompt is available")
     ids = [p.short_id for p in packed.articles]
     parts = [{"part": i, "answer": p.model_dump()} for i, p in enumerate(partials, start=1)]
-    values = {
-        "partials": json.dumps(parts, ensure_ascii=False, indent=1),
+    partials_json = json.dumps(parts, ensure_ascii=False, indent=1)
+    return _story_call(engine, engine.merge_prompt, ids, packed, partials=partials_json)
+
+
+def _story_call(
+    engine: Engine, prompt: Prompt, ids: Sequence[str], packed: PackedStory, **values: str
+) -> answers.StoryAnswer:
+    """Ask a prompt whose answer is a StoryAnswer citing only ``ids``."""
+    values |= {
         "article_ids": ", ".join(ids),
         "schema": _schema("StoryAnswer"),
         "max_points": str(_asked(engine.max_points)),
     }
-    return _ask(
-        engine,
-        engine.merge_prompt,
-        values,
-        "StoryAnswer",
-        {"ids": set(ids)},
-        story_id=packed.story.id,
-    )
+    return _ask(engine, prompt, values, "StoryAnswer", {"ids": set(ids)}, story_id=packed.story.id)
 
 
 def _ask(

@@ -40,7 +40,6 @@ from bisect import bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
 
 from briefing.models import Article, Story
 from briefing.text import normalize, terms
@@ -130,7 +129,7 @@ def _vectorise(articles: Sequence[Article]) -> list[_Doc]:
         norm = math.sqrt(sum(v * v for v in vector.values())) or 1.0
         vector = {t: v / norm for t, v in vector.items()}
         idf = {t: _idf(n, df[t]) for t in names}
-        docs.append(_Doc(vector, idf, article.lang, _day(article)))
+        docs.append(_Doc(vector, idf, article.lang, article.published_day))
     return docs
 
 
@@ -149,18 +148,6 @@ def _strong_terms(article: Article, head: str, counts: Counter[str]) -> set[str]
     else:
         found = set(terms(" ".join(_CAPITALISED.findall(head)))) & counts.keys()
     return {t for t in found if not t.isdigit() or len(t) >= 2}
-
-
-def _day(article: Article) -> int | None:
-    if not article.published_date:
-        return None
-    try:
-        return date.fromisoformat(article.published_date).toordinal()
-    except ValueError:
-        return None
-
-
-# --- similarity ----------------------------------------------------------------------
 
 
 def _similarities(docs: list[_Doc]) -> dict[tuple[int, int], float]:
@@ -278,5 +265,5 @@ def _story(articles: list[Article]) -> Story:
 def _importance(articles: Sequence[Article], members: list[int]) -> tuple[int, int, int, int]:
     """Sort key: more outlets, more articles, later date, then earlier in the input."""
     outlets = len({articles[i].outlet_key for i in members})
-    latest = max((_day(articles[i]) or 0 for i in members), default=0)
+    latest = max((articles[i].published_day or 0 for i in members), default=0)
     return (-outlets, -len(members), -latest, members[0])

@@ -41,6 +41,18 @@ class Article:
         return self.published[:10] if self.published else None
 
     @property
+    def published_day(self) -> int | None:
+        """The publication date as a day number (``date.toordinal``), if well formed."""
+        from datetime import date
+
+        if not self.published_date:
+            return None
+        try:
+            return date.fromisoformat(self.published_date).toordinal()
+        except ValueError:
+            return None
+
+    @property
     def outlet_key(self) -> str:
         """What counts as one outlet: the named source, else the article itself."""
         return (self.source or "").strip().casefold() or f"article:{self.id}"
