@@ -74,6 +74,7 @@ class LLMClient:
             timeout=endpoint.timeout,
         )
         self._mode_index = 0
+        self._no_temperature = False
         self._lock = threading.Lock()
 
     @property
@@ -91,9 +92,15 @@ class LLMClient:
         """One chat completion, with retries and structured-output fallback."""
         while True:
             mode = self.mode
+            sent_temperature = None if self._no_temperature else temperature
             try:
-                return self._with_retries(messages, schema, schema_name, temperature, mode)
+                return self._with_retries(messages, schema, schema_name, sent_temperature, mode)
             except LLMRequestError as exc:
+                if sent_temperature is not None and _rejects_temperature(exc):
+                    # reasoning models (o1, o3…) accept only their default temperature
+                    log.info("endpoint rejected temperature %s; sending none", temperature)
+                    self._no_temperature = True
+                    continue
                 if mode != "text" and _rejects_format(exc):
                     with self._lock:
                         if self.mode == mode:
@@ -109,7 +116,7 @@ class LLMClient:
         messages: list[dict[str, str]],
         schema: dict[str, Any] | None,
         schema_name: str,
-        temperature: float,
+        temperature: float | None,
         mode: str,
     ) -> Completion:
         from tenacity import (
@@ -206,14 +213,12 @@ class LLMClient:
         messages: list[dict[str, str]],
         schema: dict[str, Any] | None,
         schema_name: str,
-        temperature: float,
+        temperature: float | None,
         mode: str,
     ) -> dict[str, Any]:
-        kwargs: dict[str, Any] = {
-            "model": self.endpoint.model,
-            "messages": messages,
-            "temperature": temperature,
-        }
+        kwargs: dict[str, Any] = {"model": self.endpoint.model, "messages": messages}
+        if temperature is not None:
+            kwargs["temperature"] = temperature
         if mode == "json_schema" and schema is not None:
             kwargs["response_format"] = {
                 "type": "json_schema",
@@ -297,6 +302,12 @@ _FORMAT_WORDS = ("response_format", "json_schema", "json_object", "structured", 
 def _mask(text: str, key: str) -> str:
     """A proxy may echo the key back in its error: never pass it on."""
     return text.replace(key, "***") if key and len(key) >= 8 else text
+
+
+def _rejects_temperature(exc: LLMRequestError) -> bool:
+    """A 400 that names the temperature parameter as unsupported."""
+    detail = str(getattr(exc, "detail", "")).lower()
+    return getattr(exc, "status", None) == 400 and "temperature" in detail
 
 
 def _rejects_format(exc: LLMRequestError) -> bool:

@@ -180,3 +180,20 @@ def test_key_echoed_in_an_error_is_masked() -> None:
         with pytest.raises(LLMRequestError) as info:
             LLMClient(endpoint).complete(MESSAGES)
     assert "sk-secret" not in str(info.value) and "***" in str(info.value)
+
+
+def test_reasoning_model_rejecting_temperature_is_asked_without_it(server: FakeOpenAI) -> None:
+    unsupported = {
+        "error": {
+            "message": "Unsupported value: 'temperature' does not support 0.2 "
+            "with this model. Only the default (1) value is supported.",
+            "type": "invalid_request_error",
+            "param": "temperature",
+        }
+    }
+    server.enqueue(Status(400, body=unsupported), '{"a": 1}', '{"a": 2}')
+    c = client(server)
+    assert c.complete(MESSAGES, schema=SCHEMA, temperature=0.2).text == '{"a": 1}'
+    assert server.requests[0]["temperature"] == 0.2 and "temperature" not in server.requests[1]
+    c.complete(MESSAGES, schema=SCHEMA, temperature=0.2)
+    assert "temperature" not in server.requests[2]  # remembered for the run
