@@ -2,8 +2,10 @@
 
 ``ingest(paths)`` walks files and folders (recursively, in a stable order) and reads
 ``.txt``/``.md`` (first non-empty line is the title; optional YAML front matter),
-``.json`` (one article object, a list of them, or ``{"articles": [...]}``) and
-``.jsonl`` (one object per line). A file or record that cannot be used becomes a
+``.json`` (one article object, a list of them, or ``{"articles": [...]}``),
+``.jsonl`` (one object per line), RSS/Atom feeds (``.xml``, ``.rss``, ``.atom``: one
+article per entry) and saved HTML pages (``.html``, ``.htm``: the main article, without
+the site's boilerplate), each also as ``.gz``. A file or record that cannot be used becomes a
 ``Problem`` naming it; every other article is still read.
 """
 
@@ -21,6 +23,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
+from . import web
 from .dates import parse_date
 from .errors import ArticleError
 from .models import Article, IngestResult, InputFile, Problem
@@ -31,7 +34,10 @@ log = logging.getLogger(__name__)
 TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text"}
 JSON_SUFFIXES = {".json"}
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
-SUPPORTED = sorted(TEXT_SUFFIXES | JSON_SUFFIXES | JSONL_SUFFIXES) + ["(any of them .gz)"]
+FEED_SUFFIXES = {".xml", ".rss", ".atom"}
+HTML_SUFFIXES = {".html", ".htm"}
+KNOWN = TEXT_SUFFIXES | JSON_SUFFIXES | JSONL_SUFFIXES | FEED_SUFFIXES | HTML_SUFFIXES
+SUPPORTED = sorted(KNOWN) + ["(any of them .gz)"]
 MAX_FILE_BYTES = 50 * 1024 * 1024
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.DOTALL)
@@ -138,7 +144,7 @@ def _kind(path: Path) -> str:
 
 
 def _check_suffix(path: Path) -> tuple[Path | None, Problem | None]:
-    if _kind(path) in TEXT_SUFFIXES | JSON_SUFFIXES | JSONL_SUFFIXES:
+    if _kind(path) in KNOWN:
         return path, None
     return None, Problem(
         str(path),
@@ -163,18 +169,23 @@ def _read_bytes(path: Path) -> bytes:
         raise ArticleError(str(path), f"cannot be read ({exc.strerror or exc}).") from exc
 
 
+def _gunzip(path: Path, data: bytes) -> bytes:
+    import gzip
+    import zlib
+
+    try:
+        with gzip.GzipFile(fileobj=io.BytesIO(data)) as unzipped:
+            data = unzipped.read(MAX_FILE_BYTES + 1)
+    except (OSError, EOFError, zlib.error) as exc:
+        raise ArticleError(str(path), f"is not a readable gzip file ({exc}).") from exc
+    if len(data) > MAX_FILE_BYTES:
+        raise ArticleError(str(path), "unpacks to more than the 50 MB limit; split it.")
+    return data
+
+
 def _decode(path: Path, data: bytes) -> tuple[str, Problem | None]:
     if path.suffix.lower() == ".gz":
-        import gzip
-        import zlib
-
-        try:
-            with gzip.GzipFile(fileobj=io.BytesIO(data)) as unzipped:
-                data = unzipped.read(MAX_FILE_BYTES + 1)
-        except (OSError, EOFError, zlib.error) as exc:
-            raise ArticleError(str(path), f"is not a readable gzip file ({exc}).") from exc
-        if len(data) > MAX_FILE_BYTES:
-            raise ArticleError(str(path), "unpacks to more than the 50 MB limit; split it.")
+        data = _gunzip(path, data)
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
             return data.decode("utf-16"), None
@@ -205,6 +216,8 @@ def _decode(path: Path, data: bytes) -> tuple[str, Problem | None]:
 
 
 def _parse_file(path: Path, data: bytes) -> tuple[list[Article], list[Problem]]:
+    if _kind(path) in FEED_SUFFIXES:  # feeds declare their own encoding: feedparser reads it
+        return _parse_feed(path, _gunzip(path, data) if path.suffix.lower() == ".gz" else data)
     text, problem = _decode(path, data)
     problems = [problem] if problem else []
     suffix = _kind(path)
@@ -214,9 +227,33 @@ def _parse_file(path: Path, data: bytes) -> tuple[list[Article], list[Problem]]:
         articles, more = _parse_jsonl(path, text)
     elif suffix in JSON_SUFFIXES:
         articles, more = _parse_json(path, text)
+    elif suffix in HTML_SUFFIXES:
+        try:
+            record = web.parse_page(text)
+        except web.NotAnArticle as exc:
+            raise ArticleError(str(path), f"{exc}; skipped.") from None
+        articles, more = [_build(_record(record, str(path)), str(path), str(path))], []
     else:
         articles, more = [_parse_text(path, text)], []
     return articles, problems + more
+
+
+def _parse_feed(path: Path, data: bytes) -> tuple[list[Article], list[Problem]]:
+    if not data.strip():
+        raise ArticleError(str(path), "is empty; skipped.")
+    try:
+        records, warning = web.parse_feed(data)
+    except web.NotAnArticle as exc:
+        raise ArticleError(str(path), f"{exc}; skipped.") from None
+    articles: list[Article] = []
+    problems = [Problem(str(path), warning + ".")] if warning else []
+    for i, record in enumerate(records, start=1):
+        origin = f"{path}#{i}"
+        try:
+            articles.append(_build(_record(record, origin), str(path), origin))
+        except ArticleError as exc:
+            problems.append(Problem(exc.path, exc.problem))
+    return articles, problems
 
 
 def _parse_text(path: Path, text: str) -> Article:

@@ -128,7 +128,8 @@ def make(options: MakeOptions, progress: Progress | None = None) -> MakeResult:
             "No articles found in "
             + ", ".join(options.paths)
             + (f" ({listed})" if listed else "")
-            + ". Give .txt, .md, .json or .jsonl files, or folders holding them."
+            + ". Give .txt, .md, .json, .jsonl, feed (.xml .rss .atom) or .html files, or "
+            "folders holding them."
         )
     cleaned = clean.clean(ingested.articles, reference=options.today)
     deduped = dedup.dedup(cleaned)

@@ -1,0 +1,120 @@
+"""Reading articles out of web formats: RSS/Atom feeds and saved HTML pages.
+
+Not a stage: the ingest stage calls it. Each function returns plain dicts with the
+article fields ingest understands (``id``, ``title``, ``text``, ``source``, ``url``,
+``published``, ``lang``). Feeds are parsed with feedparser, article pages with
+trafilatura, which strips navigation, footers, share widgets and other site
+boilerplate; both are imported only when such a file is read.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+from html.parser import HTMLParser
+from typing import Any
+
+_BLOCK_TAGS = {"p", "br", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote",
+               "tr", "section", "article", "figcaption"}  # fmt: skip
+_SKIP_TAGS = {"script", "style", "noscript", "template"}
+_HTML_LANG = re.compile(r"<html[^>]*\blang\s*=\s*[\"']?([A-Za-z-]+)", re.IGNORECASE)
+
+
+MIN_PAGE_WORDS = 15  # less than this is a menu or a teaser, not an article
+
+
+class NotAnArticle(ValueError):
+    """The file holds no article; ``str()`` says why."""
+
+
+def parse_feed(data: bytes) -> tuple[list[dict[str, Any]], str | None]:
+    """The entries of an RSS or Atom feed as article records, and a warning when the
+    feed is malformed but entries could still be read from it."""
+    import feedparser
+
+    feed = feedparser.parse(data)
+    if not feed.entries:
+        if feed.bozo:
+            raise NotAnArticle(f"is not a readable RSS/Atom feed ({feed.bozo_exception})")
+        raise NotAnArticle("is a feed with no entries")
+    channel = feed.feed
+    outlet = channel.get("title") or None
+    feed_lang = channel.get("language") or None
+    records = []
+    for entry in feed.entries:
+        content = entry.get("content") or []
+        body = content[0].get("value", "") if content else entry.get("summary", "")
+        stamp = entry.get("published_parsed") or entry.get("updated_parsed")
+        records.append(
+            {
+                "id": entry.get("id") or entry.get("link") or None,
+                "title": html_to_text(entry.get("title", "")) or None,
+                "text": html_to_text(body),
+                "source": outlet,
+                "url": entry.get("link") or None,
+                "published": datetime(*stamp[:6], tzinfo=UTC).isoformat() if stamp else None,
+                "lang": (content[0].get("language") if content else None) or feed_lang,
+            }
+        )
+    warning = None
+    if feed.bozo:
+        warning = (
+            f"is a malformed feed ({feed.bozo_exception}); read the {len(records)} "
+            "entries that could be recovered"
+        )
+    return records, warning
+
+
+def parse_page(html: str) -> dict[str, Any]:
+    """The main article of an HTML page, without the site's boilerplate."""
+    import trafilatura
+
+    found = trafilatura.bare_extraction(
+        html, with_metadata=True, include_comments=False, include_tables=False
+    )
+    document = found.as_dict() if found is not None and hasattr(found, "as_dict") else found
+    if not document or len((document.get("text") or "").split()) < MIN_PAGE_WORDS:
+        raise NotAnArticle("holds no article text that could be extracted")
+    lang = _HTML_LANG.search(html[:5000])
+    return {
+        "title": document.get("title"),
+        "text": document.get("text"),
+        "source": document.get("sitename") or document.get("hostname"),
+        "url": document.get("url"),
+        "published": document.get("date"),
+        "lang": document.get("language") or (lang.group(1) if lang else None),
+    }
+
+
+def html_to_text(fragment: str) -> str:
+    """Plain text of an HTML fragment: tags dropped, block elements on their own lines."""
+    if "<" not in fragment and "&" not in fragment:
+        return fragment.strip()
+    parser = _TextParser()
+    parser.feed(fragment)
+    parser.close()
+    lines = (" ".join(line.split()) for line in "".join(parser.parts).splitlines())
+    return "\n".join(line for line in lines if line)
+
+
+class _TextParser(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.skipping = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _SKIP_TAGS:
+            self.skipping += 1
+        elif tag in _BLOCK_TAGS:
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _SKIP_TAGS and self.skipping:
+            self.skipping -= 1
+        elif tag in _BLOCK_TAGS:
+            self.parts.append("\n")
+
+    def handle_data(self, data: str) -> None:
+        if not self.skipping:
+            self.parts.append(data)
