@@ -119,6 +119,11 @@ def make(options: MakeOptions, progress: Progress | None = None) -> MakeResult:
     report = progress or (lambda what, done, total: None)
     _check_options(options)
     engine = _choose_engine(options)
+    if options.dry_run and engine != "llm":
+        raise ConfigError(
+            "--dry-run shows what an LLM would be sent; the extractive engine makes no calls. "
+            "Configure an endpoint or drop --dry-run."
+        )
 
     ingested = ingest.ingest(options.paths)
     problems = list(ingested.problems)
@@ -155,33 +160,19 @@ def make(options: MakeOptions, progress: Progress | None = None) -> MakeResult:
         if options.dry_run:
             plan = llm.plan(packed)
             return MakeResult(None, (), None, tuple(problems), plan)
-        digests = llm.generate_all(packed, report)
-        checked = []
-        for number, digest in enumerate(digests, start=1):
-            digest, found = verify.verify(digest)
-            problems.extend(found)
-            if digest.status == "failed":
-                problems.append(Problem(f"story {number}", digest.error or "failed", "error"))
-            checked.append(digest)
-        digests = checked
+        digests, found = _verified(llm.generate_all(packed, report))
+        problems.extend(found)
         overview, overview_problem = llm.overview(digests)
         problems.extend(overview_problem)
         provenance_extra = llm.provenance()
         notice = llm_notice(options.settings.llm.model)
     else:
-        if options.dry_run:
-            raise ConfigError(
-                "--dry-run shows what an LLM would be sent; the extractive engine "
-                "makes no calls. Configure an endpoint or drop --dry-run."
-            )
-        digests = []
+        extracted = []
         for number, story in enumerate(stories, start=1):
-            digest, found = verify.verify(_extract(story, options))
-            problems.extend(found)
-            if digest.status == "failed":
-                problems.append(Problem(f"story {number}", digest.error or "failed", "error"))
-            digests.append(digest)
+            extracted.append(_extract(story, options))
             report("stories", number, len(stories))
+        digests, found = _verified(extracted)
+        problems.extend(found)
         provenance_extra = {"engine_version": extractive.ENGINE_VERSION}
         notice = EXTRACTIVE_NOTICE
 
@@ -317,7 +308,7 @@ class _LLMRun:
             "engine_version": __version__,
             "model": s.model,
             "base_url": s.base_url,
-            "prompts": tuple(self.engine.used),
+            "prompts": tuple(dict.fromkeys(self.engine.used)),  # threads may add one twice
             "tokenizer": self.counter.name,
             "parameters": (
                 ("max_points", str(self.options.max_points)),
@@ -338,6 +329,19 @@ def _optional_prompt(prompts_module: ModuleType, task: str, version: int | None)
         if version is not None:
             raise
         return None
+
+
+def _verified(digests: Sequence[StoryDigest]) -> tuple[list[StoryDigest], list[Problem]]:
+    """Each digest checked against its story; corrections and failures as problems."""
+    checked: list[StoryDigest] = []
+    problems: list[Problem] = []
+    for number, digest in enumerate(digests, start=1):
+        digest, found = verify.verify(digest)
+        problems.extend(found)
+        if digest.status == "failed":
+            problems.append(Problem(f"story {number}", digest.error or "failed", "error"))
+        checked.append(digest)
+    return checked, problems
 
 
 def _guarded(fn: Callable[..., StoryDigest], packed: PackedStory, engine: Any) -> StoryDigest:
