@@ -7,8 +7,10 @@ and errors go to stderr. Heavy modules are imported inside commands so that
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import sys
+from collections.abc import Callable, Iterator
 
 import click
 
@@ -220,32 +222,25 @@ def _print_plan(plan: object) -> None:
     click.echo(total)
 
 
-class _progress:
-    """A rich progress bar on a terminal; nothing otherwise."""
+@contextlib.contextmanager
+def _progress(quiet: bool) -> Iterator[Callable[[str, int, int], None] | None]:
+    """A rich progress bar on stderr when it is a terminal; nothing otherwise (cron, pipes,
+    -q). stdout stays reserved for results."""
+    if quiet or not sys.stderr.isatty():
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import Progress
 
-    def __init__(self, quiet: bool) -> None:
-        self.enabled = not quiet and sys.stderr.isatty()
-        self.bar = None
-        self.task = None
-
-    def __enter__(self):  # type: ignore[no-untyped-def]
-        if not self.enabled:
-            return None
-        from rich.progress import Progress
-
-        self.bar = Progress(transient=True)
-        self.bar.__enter__()
+    with Progress(console=Console(stderr=True), transient=True) as bar:
+        tasks: dict[str, object] = {}
 
         def update(what: str, done: int, total: int) -> None:
-            if self.task is None:
-                self.task = self.bar.add_task(what, total=total)
-            self.bar.update(self.task, completed=done)
+            if what not in tasks:
+                tasks[what] = bar.add_task(what, total=total)
+            bar.update(tasks[what], completed=done, total=total)  # type: ignore[arg-type]
 
-        return update
-
-    def __exit__(self, *exc: object) -> None:
-        if self.bar is not None:
-            self.bar.__exit__(None, None, None)
+        yield update
 
 
 @cli.group()

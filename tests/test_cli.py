@@ -154,3 +154,33 @@ def test_stdout_output_still_exits_3_when_every_story_failed() -> None:
 def test_compact_date_flag_names_the_file_in_full(tmp_path: Path) -> None:
     run = brief("make", str(FIXTURES), "-o", str(tmp_path), "--format", "md", "--date", "20260301")
     assert run.returncode == 0 and (tmp_path / "briefing-2026-03-01.md").exists()
+
+
+def test_progress_on_a_terminal_never_touches_stdout() -> None:
+    import json
+    import os
+    import pty
+
+    leader, follower = pty.openpty()  # stderr is a terminal, stdout a pipe
+    try:
+        run = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "briefing.cli",
+                "make",
+                str(FIXTURES),
+                "-o",
+                "-",
+                "--format",
+                "json",
+            ],
+            stdout=subprocess.PIPE,
+            stderr=follower,
+            timeout=120,
+        )
+    finally:
+        os.close(follower)
+        os.close(leader)
+    assert run.returncode == 0
+    assert json.loads(run.stdout)["date"] == "2026-02-10"
