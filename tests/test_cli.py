@@ -156,31 +156,25 @@ def test_compact_date_flag_names_the_file_in_full(tmp_path: Path) -> None:
     assert run.returncode == 0 and (tmp_path / "briefing-2026-03-01.md").exists()
 
 
-def test_progress_on_a_terminal_never_touches_stdout() -> None:
-    import json
-    import os
-    import pty
+def test_progress_bar_is_drawn_on_stderr_and_never_on_stdout(
+    capsys,
+    monkeypatch,  # type: ignore[no-untyped-def]
+) -> None:
+    import io
 
-    leader, follower = pty.openpty()  # stderr is a terminal, stdout a pipe
-    try:
-        run = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "briefing.cli",
-                "make",
-                str(FIXTURES),
-                "-o",
-                "-",
-                "--format",
-                "json",
-            ],
-            stdout=subprocess.PIPE,
-            stderr=follower,
-            timeout=120,
-        )
-    finally:
-        os.close(follower)
-        os.close(leader)
-    assert run.returncode == 0
-    assert json.loads(run.stdout)["date"] == "2026-02-10"
+    from briefing import cli
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    terminal = Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    with cli._progress(quiet=False) as update:
+        assert update is not None
+        for done in range(4):
+            update("stories", done, 3)
+    assert capsys.readouterr().out == ""
+    assert "stories" in terminal.getvalue()
+    with cli._progress(quiet=True) as update:
+        assert update is None
