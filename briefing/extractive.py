@@ -14,6 +14,7 @@ summary.
 from __future__ import annotations
 
 import math
+import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -28,6 +29,14 @@ CLAUSE_SUPPORT = 0.6  # share of a clause's weighted terms one sentence must hol
 SUPPORT = 0.5  # share of a sentence's weight (in carried clauses) an article must carry
 REDUNDANT = 0.5  # a candidate this covered by an already selected point adds nothing
 MIN_WORDS, MAX_WORDS = 8, 80
+MIN_TERMS = 5  # fewer content terms: too generic to be a point, and "carried" by anything
+# Openings that lean on an earlier sentence ("But he said…"): such a sentence reads badly
+# on its own (see _leans_on_context).
+_DANGLING = re.compile(
+    r"^(?:but|however|he|she|they|it|this|that|these|those|his|her|their|also|and|"
+    r"لكن|ولكن|إلا أن|الا ان)\b",
+    re.IGNORECASE,
+)
 _QUOTE_MARKS = "\"'“”«»‘’"
 
 
@@ -95,7 +104,7 @@ def _sentences(article: Article) -> list[_Sentence]:
         if n_words < 12 and text.rstrip()[-1] not in ".!…\"'”»)":
             continue  # a subheading, not a statement
         found = frozenset(terms(text))
-        if len(found) >= 3:
+        if len(found) >= MIN_TERMS:
             out.append(_Sentence(article, position, text, found, clause_terms(text)))
     return out
 
@@ -124,8 +133,7 @@ def _rank(sentences: Sequence[_Sentence], idf: dict[str, float]) -> list[_Candid
         candidates.append(_Candidate(s, supporters, outlets, sum(carried.values())))
     candidates.sort(
         key=lambda c: (
-            -c.outlets,
-            c.sentence.text[0] in _QUOTE_MARKS,  # a sentence that opens mid-quote reads worse
+            -(c.outlets - _leans_on_context(c.sentence.text)),
             -c.strength,
             c.sentence.position,
             -len(c.sentence.terms),
@@ -161,6 +169,12 @@ def _carried(
         for article_id in carrying:
             per_article[article_id] += weight / total
     return {aid: share for aid, share in per_article.items() if share >= SUPPORT}
+
+
+def _leans_on_context(text: str) -> int:
+    """1 for a sentence that opens mid-quote or on a word pointing back ("But he…"): it
+    counts as carried by one outlet less, so a self-contained sentence comes first."""
+    return int(text[0] in _QUOTE_MARKS or bool(_DANGLING.match(text)))
 
 
 def _story_order(sentences: Sequence[_Sentence]) -> list[Article]:

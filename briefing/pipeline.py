@@ -420,11 +420,10 @@ def _normalised_date(value: str | None) -> str | None:
 
 
 def _briefing_date(articles: Sequence[Article], today: date) -> str:
+    """The newest publication date, else today. Dates merely mentioned in the texts are
+    not used: they are as often history ("in March 2011") as the news of the day."""
     published = [a.published_date for a in articles if a.published_date]
-    if published:
-        return max(published)
-    mentioned = [d for a in articles for d in a.mentioned_dates]
-    return max(mentioned) if mentioned else today.isoformat()
+    return max(published) if published else today.isoformat()
 
 
 def _sources(stories: Sequence[Story]) -> tuple[Article, ...]:

@@ -141,3 +141,38 @@ def test_english_articles_are_extracted_in_english() -> None:
     assert "Riyadh" in top.text and set(top.citations) == {"e1", "e2"}
     ar = digest.section("ar")
     assert ar.points == () and ar.note and "نموذج لغوي" in ar.note
+
+
+def test_sentence_leaning_on_context_ranks_after_a_self_contained_one() -> None:
+    dangling = "He said rescue teams had recovered the flight recorders from the seabed overnight."
+    plain = "The airline confirmed that 239 passengers and crew were aboard the missing jet."
+    articles = tuple(
+        Article(
+            id=f"e{i}",
+            title=f"Search news {i}",
+            lang="en",
+            origin=f"{i}",
+            source=f"O{i}",
+            text=f"{dangling} {plain}",
+        )
+        for i in range(4)
+    )  # both carried by all four outlets; the dangling one comes first in every text
+    points = summarise(Story("s", articles)).section("en").points
+    assert [p.text for p in points] == [plain, dangling]
+
+
+def test_generic_sentence_with_few_content_terms_is_not_a_point() -> None:
+    generic = "But he said he could not confirm they were debris from the plane."
+    articles = tuple(
+        Article(
+            id=f"e{i}",
+            title=f"T {i}",
+            lang="en",
+            origin=f"{i}",
+            source=f"O{i}",
+            text=f"{generic} Minister {i} visited Riyadh for talks on regional trade quotas.",
+        )
+        for i in range(3)
+    )
+    texts = [p.text for p in summarise(Story("s", articles)).section("en").points]
+    assert generic not in texts and texts
