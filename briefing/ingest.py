@@ -225,17 +225,17 @@ def _parse_file(path: Path, data: bytes) -> tuple[list[Article], list[Problem]]:
         raise ArticleError(str(path), "is empty; skipped.")
     if suffix in JSONL_SUFFIXES:
         articles, more = _parse_jsonl(path, text)
-    elif suffix in JSON_SUFFIXES:
+        return articles, problems + more
+    if suffix in JSON_SUFFIXES:
         articles, more = _parse_json(path, text)
-    elif suffix in HTML_SUFFIXES:
+        return articles, problems + more
+    if suffix in HTML_SUFFIXES:
         try:
             record = web.parse_page(text)
         except web.NotAnArticle as exc:
             raise ArticleError(str(path), f"{exc}; skipped.") from None
-        articles, more = [_build(_record(record, str(path)), str(path), str(path))], []
-    else:
-        articles, more = [_parse_text(path, text)], []
-    return articles, problems + more
+        return [_build(_record(record, str(path)), str(path), str(path), problems)], problems
+    return [_parse_text(path, text, problems)], problems
 
 
 def _parse_feed(path: Path, data: bytes) -> tuple[list[Article], list[Problem]]:
@@ -250,13 +250,13 @@ def _parse_feed(path: Path, data: bytes) -> tuple[list[Article], list[Problem]]:
     for i, record in enumerate(records, start=1):
         origin = f"{path}#{i}"
         try:
-            articles.append(_build(_record(record, origin), str(path), origin))
+            articles.append(_build(_record(record, origin), str(path), origin, problems))
         except ArticleError as exc:
             problems.append(Problem(exc.path, exc.problem))
     return articles, problems
 
 
-def _parse_text(path: Path, text: str) -> Article:
+def _parse_text(path: Path, text: str, problems: list[Problem]) -> Article:
     meta: dict[str, Any] = {}
     match = _FRONT_MATTER.match(text)
     if match:
@@ -287,7 +287,7 @@ def _parse_text(path: Path, text: str) -> Article:
         # A first line that is really the lede (a long sentence) stays in the body too.
         body = text if looks_like_sentence(title_line) else "\n".join(lines[first + 1 :])
     meta["text"] = body
-    return _build(_record(meta, str(path)), str(path), str(path))
+    return _build(_record(meta, str(path)), str(path), str(path), problems)
 
 
 def _parse_json(path: Path, text: str) -> tuple[list[Article], list[Problem]]:
@@ -304,14 +304,15 @@ def _parse_json(path: Path, text: str) -> tuple[list[Article], list[Problem]]:
     if isinstance(data, dict) and isinstance(data.get("articles"), list):
         data = data["articles"]
     if isinstance(data, dict):
-        return [_build(_record(data, str(path)), str(path), str(path))], []
+        found: list[Problem] = []
+        return [_build(_record(data, str(path)), str(path), str(path), found)], found
     if not isinstance(data, list):
         raise ArticleError(str(path), "must hold an article object or a list of them.")
     articles, problems = [], []
     for i, item in enumerate(data):
         origin = f"{path}[{i}]"
         try:
-            articles.append(_build(_record(item, origin), str(path), origin))
+            articles.append(_build(_record(item, origin), str(path), origin, problems))
         except ArticleError as exc:
             problems.append(Problem(exc.path, exc.problem))
     return articles, problems
@@ -332,7 +333,7 @@ def _parse_jsonl(path: Path, text: str) -> tuple[list[Article], list[Problem]]:
             problems.append(Problem(origin, f"not valid JSON ({exc.msg}); line skipped."))
             continue
         try:
-            articles.append(_build(_record(item, origin), str(path), origin))
+            articles.append(_build(_record(item, origin), str(path), origin, problems))
         except ArticleError as exc:
             problems.append(Problem(exc.path, exc.problem))
     if not articles and not problems:
@@ -352,7 +353,9 @@ def _record(raw: Any, origin: str) -> ArticleRecord:
         raise ArticleError(origin, f"field '{field}': {first['msg']}.") from exc
 
 
-def _build(record: ArticleRecord, path: str, origin: str) -> Article:
+def _build(
+    record: ArticleRecord, path: str, origin: str, problems: list[Problem] | None = None
+) -> Article:
     text = (record.text or "").strip()
     title = (record.title or "").strip()
     if not text and not title:
@@ -364,9 +367,13 @@ def _build(record: ArticleRecord, path: str, origin: str) -> Article:
     published = None
     if record.published:
         published = _normalise_published(record.published)
-        if published is None:
-            log.warning(
-                "%s: published date %r not understood; left empty", origin, record.published
+        if published is None and problems is not None:
+            problems.append(
+                Problem(
+                    origin,
+                    f"published date {record.published!r} not understood; left "
+                    "empty. Write it as YYYY-MM-DD.",
+                )
             )
     article_id = (
         record.id

@@ -249,3 +249,10 @@ def test_gzip_that_unpacks_too_large_is_refused(tmp_path: Path, monkeypatch) -> 
 def test_compact_iso_date_is_normalised(tmp_path: Path) -> None:
     f = write(tmp_path / "a.json", '{"title": "T", "text": "B.", "published": "20260210"}')
     assert ingest([f]).articles[0].published == "2026-02-10"
+
+
+def test_unreadable_published_date_is_a_problem_and_left_empty(tmp_path: Path) -> None:
+    f = write(tmp_path / "a.jsonl", '{"id": "1", "text": "Body.", "published": "last Tuesday"}\n')
+    result = ingest([f])
+    assert result.articles[0].published is None
+    assert result.problems[0].where == f"{f}:1" and "YYYY-MM-DD" in result.problems[0].message
