@@ -14,7 +14,6 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-import logging
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
@@ -29,7 +28,6 @@ from .errors import ArticleError
 from .models import Article, IngestResult, InputFile, Problem
 from .text import looks_like_sentence, normalize, split_sentences
 
-log = logging.getLogger(__name__)
 
 TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text"}
 JSON_SUFFIXES = {".json"}
