@@ -28,7 +28,6 @@ from .errors import ArticleError
 from .models import Article, IngestResult, InputFile, Problem
 from .text import looks_like_sentence, normalize, split_sentences
 
-
 TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text"}
 JSON_SUFFIXES = {".json"}
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
