@@ -43,15 +43,34 @@ def imported_modules(path: Path) -> set[str]:
     return found
 
 
-@pytest.mark.parametrize("module", sorted(p.stem for p in PACKAGE.glob("*.py")))
+MODULES = sorted(str(p.relative_to(PACKAGE).with_suffix("")) for p in PACKAGE.rglob("*.py"))
+
+
+@pytest.mark.parametrize("module", MODULES)
 def test_only_pipeline_imports_stages(module: str) -> None:
-    if module in {"pipeline", "cli"}:
+    if module.split("/")[0] in {"pipeline", "cli"}:
         return
     stages = imported_modules(PACKAGE / f"{module}.py") & STAGES - {module}
-    assert not stages, f"{module} imports stage(s) {stages}; only pipeline.py wires stages"
+    assert not stages, f"{module} imports stage(s) {stages}; only the pipeline wires stages"
 
 
-@pytest.mark.parametrize("module", sorted(p.stem for p in PACKAGE.glob("*.py")))
+def test_the_pipeline_is_where_stages_are_wired() -> None:
+    wired = set().union(*(imported_modules(p) for p in (PACKAGE / "pipeline").glob("*.py")))
+    assert {
+        "ingest",
+        "clean",
+        "dedup",
+        "group",
+        "pack",
+        "generate",
+        "extractive",
+        "verify",
+        "render_md",
+        "render_docx",
+    } <= wired
+
+
+@pytest.mark.parametrize("module", MODULES)
 def test_only_cli_prints(module: str) -> None:
     if module == "cli":
         return
@@ -72,3 +91,18 @@ def test_help_does_not_import_heavy_modules() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_every_subpackage_is_shipped_in_the_wheel() -> None:
+    """An editable install finds a package pyproject forgets; an installed wheel does not."""
+    import tomllib
+
+    config = tomllib.loads((PACKAGE.parent / "pyproject.toml").read_text(encoding="utf-8"))
+    shipped = set(config["tool"]["setuptools"]["packages"])
+    found = {
+        "briefing." + str(p.parent.relative_to(PACKAGE)).replace("/", ".")
+        for p in PACKAGE.rglob("__init__.py")
+        if p.parent != PACKAGE
+    }
+    assert found <= shipped, f"add {sorted(found - shipped)} to [tool.setuptools] packages"
+    assert "briefing.prompt_files" in shipped  # the prompts, mapped from prompts/

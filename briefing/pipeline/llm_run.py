@@ -1,0 +1,219 @@
+"""The LLM engine's part of the pipeline: prompts, client, cache and tokenizer for one
+run; packing, concurrent generation, the overview, the --dry-run plan and provenance."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass
+from types import ModuleType
+from typing import Any
+
+from .. import __version__
+from ..config import api_key
+from ..errors import LLMFatalError
+from ..models import Notice, PackedStory, Problem, Section, Story, StoryDigest
+from .options import MakeOptions, Progress
+
+log = logging.getLogger(__name__)
+
+OUTPUT_ESTIMATE = 1500  # completion tokens per call assumed by --dry-run cost estimates
+
+
+def llm_notice(model: str) -> Notice:
+    return Notice(
+        en=f"Written by the language model {model} from the cited sources, in Arabic and "
+        "English. Check key points against their sources before relying on them.",
+        ar=f"كتب هذا الموجز النموذج اللغوي {model} بالعربية والإنجليزية استناداً إلى المصادر "
+        "المشار إليها. راجِع النقاط الرئيسية في مصادرها قبل الاعتماد عليها.",
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedCall:
+    story_number: int
+    story_id: str
+    articles: int
+    parts: int
+    input_tokens: int  # prompt + articles, all calls of the story
+    trimmed: tuple[tuple[str, int], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """What --dry-run reports: the calls that would be made, and their cost."""
+
+    model: str
+    tokenizer: str
+    calls: tuple[PlannedCall, ...]
+    prices: tuple[float, float] | None  # USD per million tokens (input, output)
+
+    @property
+    def input_tokens(self) -> int:
+        return sum(c.input_tokens for c in self.calls)
+
+    @property
+    def cost(self) -> float | None:
+        if self.prices is None:
+            return None
+        calls = sum(c.parts + (1 if c.parts > 1 else 0) for c in self.calls)
+        return (self.input_tokens * self.prices[0] + calls * OUTPUT_ESTIMATE * self.prices[1]) / 1e6
+
+
+class LLMRun:
+    """The LLM engine's state for one run: client, prompts, cache, tokenizer."""
+
+    def __init__(self, options: MakeOptions) -> None:
+        from .. import prompts
+        from ..cache import Store
+        from ..generate import Engine
+        from ..llm import PLACEHOLDER_KEY, Endpoint, LLMClient
+        from ..tokens import counter_for
+
+        self.options = options
+        s = options.settings.llm
+        pins = {**options.settings.prompts, **prompts.parse_pins(options.prompt_pins)}
+        story_prompt = prompts.load("story", pins.get("story"))
+        merge_prompt = _optional_prompt(prompts, "merge", pins.get("merge"))
+        overview_prompt = _optional_prompt(prompts, "overview", pins.get("overview"))
+        self.counter = counter_for(s.model)
+        empty = story_prompt.render(articles="", article_ids="", schema="{}", max_points="7")
+        from ..answer import json_schema
+
+        schema_tokens = self.counter.count(str(json_schema("StoryAnswer")))
+        self.overhead = self.counter.count("\n".join(empty)) + schema_tokens
+        self.budget = s.budget(self.overhead)
+        self.run_id = uuid.uuid4().hex[:12]
+        store = None
+        if options.use_cache and options.settings.cache and not options.dry_run:
+            store = Store()
+        self.store = store
+        client = None
+        if not options.dry_run:
+            endpoint = Endpoint(
+                model=s.model,
+                base_url=s.base_url,
+                api_key=api_key() or PLACEHOLDER_KEY,
+                timeout=s.timeout,
+                max_attempts=s.max_attempts,
+                max_retry_seconds=s.max_retry_seconds,
+            )
+            client = LLMClient(endpoint)
+        self.engine = Engine(
+            client=client,  # type: ignore[arg-type]
+            story_prompt=story_prompt,
+            merge_prompt=merge_prompt,
+            overview_prompt=overview_prompt,
+            store=store,
+            run_id=self.run_id,
+            max_points=options.max_points,
+            base_url=s.base_url,
+        )
+
+    def pack(self, story: Story) -> PackedStory:
+        from .. import pack
+
+        return pack.pack(story, self.budget, self.counter.count, self.counter.name)
+
+    def plan(self, packed: Sequence[PackedStory]) -> Plan:
+        calls = tuple(
+            PlannedCall(
+                n,
+                p.story.id,
+                len(p.story.articles),
+                len(p.parts),
+                p.tokens + self.overhead * len(p.parts),
+                p.trimmed,
+            )
+            for n, p in enumerate(packed, start=1)
+        )
+        s = self.options.settings.llm
+        return Plan(s.model, self.counter.name, calls, s.prices())
+
+    def generate_all(self, packed: Sequence[PackedStory], report: Progress) -> list[StoryDigest]:
+        from .. import generate
+
+        s = self.options.settings.llm
+        done = 0
+        results: list[StoryDigest | None] = [None] * len(packed)
+        report("stories", 0, len(packed))
+        pool = ThreadPoolExecutor(max_workers=s.concurrency)
+        futures = {
+            pool.submit(_guarded, generate.generate, p, self.engine): i
+            for i, p in enumerate(packed)
+        }
+        try:
+            for future in as_completed(futures):
+                results[futures[future]] = future.result()
+                done += 1
+                report("stories", done, len(packed))
+        except BaseException:
+            # a refused key, or Ctrl-C: send nothing more (calls in flight finish)
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+        pool.shutdown()
+        return [r for r in results if r is not None]
+
+    def overview(self, digests: Sequence[StoryDigest]) -> tuple[tuple[Section, ...], list[Problem]]:
+        from .. import generate
+        from ..errors import BriefError
+
+        try:
+            return generate.overview(digests, self.engine), []
+        except LLMFatalError:
+            raise
+        except BriefError as exc:
+            return (), [Problem("overview", f"no overview: {exc}")]
+
+    def provenance(self) -> dict[str, object]:
+        s = self.options.settings.llm
+        return {
+            "engine_version": __version__,
+            "model": s.model,
+            "base_url": s.base_url,
+            "prompts": tuple(dict.fromkeys(self.engine.used)),  # threads may add one twice
+            "tokenizer": self.counter.name,
+            "parameters": (
+                ("max_points", str(self.options.max_points)),
+                ("input_budget", str(self.budget)),
+                ("run_id", self.run_id),
+                ("cache", "on" if self.store else "off"),
+            ),
+        }
+
+
+def _optional_prompt(prompts_module: ModuleType, task: str, version: int | None) -> Any:
+    """A prompt the run can do without (merge, overview), unless the user pinned it."""
+    from ..errors import PromptError
+
+    try:
+        return prompts_module.load(task, version)
+    except PromptError:
+        if version is not None:
+            raise
+        return None
+
+
+def _guarded(fn: Callable[..., StoryDigest], packed: PackedStory, engine: Any) -> StoryDigest:
+    """Any bug in one story fails that story only; endpoint-wide errors still propagate."""
+    from ..errors import BriefError
+
+    try:
+        return fn(packed, engine)
+    except LLMFatalError:
+        raise
+    except BriefError as exc:
+        return failed_digest(packed.story, "llm", str(exc))
+    except Exception as exc:  # one failed story never sinks the briefing
+        log.exception("story %s failed", packed.story.id)
+        return failed_digest(
+            packed.story,
+            "llm",
+            f"internal error ({type(exc).__name__}: {exc}); please report it with the input files",
+        )
+
+
+def failed_digest(story: Story, engine: str, error: str) -> StoryDigest:
+    return StoryDigest(story=story, sections=(), engine=engine, status="failed", error=error)

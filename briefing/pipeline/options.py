@@ -1,0 +1,29 @@
+"""What `brief make` was asked to do: the options every part of the pipeline reads."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+
+from ..config import Settings
+
+FORMATS = ("md", "docx", "json", "html")
+ENGINES = ("auto", "extractive", "llm")
+
+Progress = Callable[[str, int, int], None]  # (what, done, total)
+
+
+@dataclass(frozen=True, slots=True)
+class MakeOptions:
+    paths: tuple[str, ...]
+    out_dir: str = "briefings"  # "-" writes the one requested format to stdout
+    formats: tuple[str, ...] = ("md", "docx")
+    engine: str = "auto"
+    max_points: int = 6
+    briefing_date: str | None = None  # default: the newest article date
+    today: date = field(default_factory=date.today)
+    settings: Settings = field(default_factory=Settings)
+    prompt_pins: tuple[str, ...] = ()  # "story=v2"
+    dry_run: bool = False
+    use_cache: bool = True
