@@ -2,31 +2,36 @@
 
 Every citation must name an article of the story; a point left with no valid citation
 is removed. A point marked as a quote must appear word for word in the article it
-quotes (spacing and diacritics aside); if not, it stays but loses its quote mark. Every
-number a point states must appear in one of the articles it cites, and a point in the
-language of its cited articles must share at least a third of its content terms with
-them; a point failing either check is kept but reported as possibly unsupported. Each
-correction or doubt becomes a ``Problem`` so the reader of the briefing sees it;
-nothing is dropped silently.
+quotes (spacing and diacritics aside); a quote that is not there is removed, since
+printing it would put invented words in someone's mouth. Every number a point states
+must appear in one of the articles it cites, and a point in the language of its cited
+articles must share at least a third of its content terms with them; a point failing
+either check is kept but reported as possibly unsupported. Each correction or doubt
+becomes a ``Problem`` so the reader of the briefing sees it; nothing is dropped silently.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 from .models import Article, Point, Problem, StoryDigest
-from .text import detect_lang, normalize, terms, words
+from .text import detect_lang, normalize, terms, to_ascii_digits
 
 MIN_SUPPORT = 1 / 3  # share of a point's content terms its same-language sources must hold
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 
 
-def verify(digest: StoryDigest) -> tuple[StoryDigest, tuple[Problem, ...]]:
-    """Return the digest with only verifiable citations, and what was corrected."""
+def verify(
+    digest: StoryDigest, where: str | None = None
+) -> tuple[StoryDigest, tuple[Problem, ...]]:
+    """Return the digest with only verifiable citations, and what was corrected.
+    ``where`` names the story for the reader (e.g. "story 2")."""
     if digest.status != "ok":
         return digest, ()
     articles = {a.id: a for a in digest.story.articles}
     problems: list[Problem] = []
-    where = f"story {digest.story.id}"
+    where = where or f"story {digest.story.id}"
     sections = []
     for section in digest.sections:
         checked = {
@@ -54,48 +59,46 @@ def _check_points(
         unknown = [c for c in point.citations if c not in articles]
         if unknown:
             problems.append(
-                Problem(
-                    where,
-                    f"citation to unknown article(s) {', '.join(unknown)} "
-                    f"removed from: {_short(point.text)}",
-                )
-            )
+                Problem(where, f"a citation to an article outside the story was removed from: "
+                        f"{_short(point.text)}")
+            )  # fmt: skip
         if not valid:
             problems.append(
-                Problem(
-                    where, f"point dropped, it cites no article of the story: {_short(point.text)}"
-                )
-            )
+                Problem(where, f"point left out, it cites no article of the story: "
+                        f"{_short(point.text)}")
+            )  # fmt: skip
             continue
-        quote_of = point.quote_of
-        if quote_of is not None and not _quotes(point.text, articles.get(quote_of)):
+        if point.quote_of is not None and not _quotes(point.text, articles.get(point.quote_of)):
+            speaker = f"{point.speaker}: " if point.speaker else ""
+            quoted = articles.get(point.quote_of)
+            source = _name(quoted) if quoted else "an article outside the story"
             problems.append(
-                Problem(
-                    where,
-                    f"quote not found in article {quote_of}; shown "
-                    f"without quotation marks: {_short(point.text)}",
-                )
-            )
-            quote_of = None
-        if quote_of is not None and quote_of not in valid:
-            valid = (quote_of, *valid)
-        doubt = None if quote_of else _support_doubt(point.text, [articles[c] for c in valid])
+                Problem(where, f"quote left out, it is not in {source}: "
+                        f"{speaker}{_short(point.text)}")
+            )  # fmt: skip
+            continue
+        if point.quote_of is not None and point.quote_of not in valid:
+            valid = (point.quote_of, *valid)
+        doubt = None if point.quote_of else _support_doubt(point.text, [articles[c] for c in valid])
         if doubt:
             problems.append(
-                Problem(
-                    where, f"possibly unsupported by its sources ({doubt}): {_short(point.text)}"
-                )
-            )
-        kept.append(replace(point, citations=valid, quote_of=quote_of))
+                Problem(where, f"possibly unsupported by its sources ({doubt}): "
+                        f"{_short(point.text)}")
+            )  # fmt: skip
+        kept.append(replace(point, citations=valid))
     return tuple(kept)
+
+
+def _numbers(text: str) -> set[str]:
+    """Digit runs as written, any digit script, thousands and decimal marks kept."""
+    return set(_NUMBER.findall(to_ascii_digits(text).replace("٫", ".").replace("٬", ",")))
 
 
 def _support_doubt(text: str, cited: list[Article]) -> str | None:
     """Why the cited articles may not support ``text``, or None."""
     bodies = [f"{a.title}\n{a.text}" for a in cited]
-    numbers = {w for w in words(text) if w.isdigit()}
-    cited_words = {w for body in bodies for w in words(body)}
-    missing = sorted(numbers - cited_words, key=lambda n: (len(n), n))
+    stated = _numbers(" ".join(bodies))
+    missing = sorted(_numbers(text) - stated, key=lambda n: (len(n), n))
     if missing:
         return f"{', '.join(missing)} not in the cited articles"
     lang = detect_lang(text)
@@ -113,6 +116,10 @@ def _quotes(text: str, article: Article | None) -> bool:
         return False
     needle = normalize(text).strip(" .،,\"'“”«»")
     return bool(needle) and needle in normalize(f"{article.title}\n{article.text}")
+
+
+def _name(article: Article) -> str:
+    return f"the article «{_short(article.title, 60)}»"
 
 
 def _short(text: str, limit: int = 80) -> str:

@@ -135,7 +135,8 @@ def test_quote_is_kept_when_verbatim_and_flagged_when_not(server: FakeOpenAI) ->
     server.enqueue(story_answer(["A1"], quote=("A2", "كلام لم يقله أحد في المقال")))
     digest, problems = verify(generate(packed(), engine(server)))
     assert not any(p.quote_of for p in digest.section("ar").points)
-    assert any("quote not found" in p.message for p in problems)
+    assert "كلام لم يقله" not in " ".join(p.text for p in digest.section("ar").points)
+    assert any("quote left out" in p.message for p in problems)
 
 
 def test_cache_serves_a_rerun_and_never_stores_failures(server: FakeOpenAI, tmp_path: Path) -> None:

@@ -151,7 +151,7 @@ def _verified(digests: Sequence[StoryDigest]) -> tuple[list[StoryDigest], list[P
     checked: list[StoryDigest] = []
     problems: list[Problem] = []
     for number, digest in enumerate(digests, start=1):
-        digest, found = verify.verify(digest)
+        digest, found = verify.verify(digest, where=f"story {number}")
         problems.extend(found)
         if digest.status == "failed":
             problems.append(Problem(f"story {number}", digest.error or "failed", "error"))
