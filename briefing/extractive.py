@@ -130,7 +130,7 @@ def _rank(sentences: Sequence[_Sentence], idf: dict[str, float]) -> list[_Candid
         carried = _carried(s, sentences, index, idf)
         supporters = tuple(a for a in order if a.id == s.article.id or a.id in carried)
         outlets = len({a.outlet_key for a in supporters})
-        candidates.append(_Candidate(s, supporters, outlets, sum(carried.values())))
+        candidates.append(_Candidate(s, supporters, outlets, math.fsum(carried.values())))
     candidates.sort(
         key=lambda c: (
             -(c.outlets - _leans_on_context(c.sentence.text)),
@@ -154,12 +154,12 @@ def _carried(
     clause's weighted terms; it carries the sentence when those clauses make up
     SUPPORT of the sentence's weight.
     """
-    weights = [sum(idf[t] for t in clause) for clause in s.clauses]
-    total = sum(weights) or 1.0
+    weights = [math.fsum(idf[t] for t in clause) for clause in s.clauses]
+    total = math.fsum(weights) or 1.0
     per_article: dict[str, float] = defaultdict(float)
     for clause, weight in zip(s.clauses, weights, strict=True):
         shared: dict[int, float] = defaultdict(float)
-        for term in clause:
+        for term in sorted(clause):  # a fixed order: float sums must not depend on hashing
             for j in index[term]:
                 if sentences[j].article.id != s.article.id:
                     shared[j] += idf[term]
@@ -194,7 +194,8 @@ def _headline(articles: Sequence[Article], story: Story, idf: dict[str, float]) 
     def score(article: Article) -> tuple[int, float, int]:
         title_terms = frozenset(terms(article.title))
         cover = [coverage(title_terms, bodies[o.id], idf) for o in articles if o.id != article.id]
-        return (0 if looks_like_sentence(article.title) else 1, sum(cover), -len(article.title))
+        lede = looks_like_sentence(article.title)
+        return (0 if lede else 1, math.fsum(cover), -len(article.title))
 
     best = max(articles, key=score)
     title_terms = frozenset(terms(best.title))

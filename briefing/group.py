@@ -203,7 +203,7 @@ def _cross_similarity(a: _Doc, b: _Doc) -> float:
     shared = a.strong.keys() & b.strong.keys()
     if len(shared) < CROSS_MIN_SHARED or all(t.isdigit() for t in shared):
         return 0.0
-    dot = sum(a.strong[t] ** 2 for t in shared)
+    dot = math.fsum(a.strong[t] ** 2 for t in shared)
     norms = math.sqrt(sum(v * v for v in a.strong.values()) * sum(v * v for v in b.strong.values()))
     return dot / norms
 

@@ -5,6 +5,7 @@ Not a stage: stages may import it; it imports no stage.
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -225,8 +226,8 @@ def coverage(a: Iterable[str], b: Iterable[str], weight: dict[str, float] | None
     """Share of ``a``'s (weighted) terms that ``b`` also holds; 0 when ``a`` is empty."""
     a_set, b_set = set(a), set(b)
     w = weight or {}
-    total = sum(w.get(t, 1.0) for t in a_set)
-    return sum(w.get(t, 1.0) for t in a_set & b_set) / total if total else 0.0
+    total = math.fsum(w.get(t, 1.0) for t in a_set)  # fsum: the same in any set order
+    return math.fsum(w.get(t, 1.0) for t in a_set & b_set) / total if total else 0.0
 
 
 def shingles(tokens: Iterable[str], size: int) -> set[tuple[str, ...]]:

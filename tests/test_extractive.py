@@ -176,3 +176,34 @@ def test_generic_sentence_with_few_content_terms_is_not_a_point() -> None:
     )
     texts = [p.text for p in summarise(Story("s", articles)).section("en").points]
     assert generic not in texts and texts
+
+
+def test_output_does_not_depend_on_python_hash_seed() -> None:
+    import os
+    import subprocess
+    import sys
+
+    fixtures = Path(__file__).resolve().parent.parent / "fixtures"
+    outputs = set()
+    for seed in ("1", "3", "5"):
+        run = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "briefing.cli",
+                "make",
+                str(fixtures),
+                "-o",
+                "-",
+                "--format",
+                "md",
+                "--engine",
+                "extractive",
+            ],
+            capture_output=True,
+            text=True,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            timeout=120,
+        )
+        outputs.add("\n".join(line for line in run.stdout.splitlines() if line.startswith("- «")))
+    assert len(outputs) == 1
