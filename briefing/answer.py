@@ -2,7 +2,14 @@
 
 Not a stage: ``generate`` uses it to parse and check what the model wrote. Article ids
 in an answer are the short ids the prompt gave (``A1``, ``A2``…); an id the story does
-not have is a validation error, so the model is asked again with the error.
+not have is a validation error, so the model is asked again with the error, and so is a
+section not written in its language.
+
+What a model commonly varies without meaning anything different is normalised rather
+than refused, since a refusal costs a re-ask and often the story: ids written ``a1``,
+``1`` or ``"A1, A2"``, ``null`` for an empty list, and extra keys (ignored — a
+deliberate exception to the house rule of ``extra="forbid"``, which here would fail
+stories over harmless additions).
 """
 
 from __future__ import annotations
@@ -11,7 +18,17 @@ import json
 import re
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+
+from .text import detect_lang
 
 MAX_POINTS = 7
 
@@ -24,12 +41,38 @@ class AnswerInvalid(ValueError):
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
+
+
+def _id_list(value: Any) -> Any:
+    """``"A1, A2"``, ``["a1", 2]`` or ``"[A1]"`` -> ``["A1", "A2"]`` (order kept, no repeats)."""
+    if value is None:
+        return []
+    items = value if isinstance(value, list) else [value]
+    out: list[str] = []
+    for item in items:
+        if isinstance(item, bool):
+            out.append(str(item))
+            continue
+        if isinstance(item, int):
+            item = f"A{item}"
+        if isinstance(item, str):
+            for piece in re.split(r"[,\s;]+", item.strip().strip("[]")):
+                piece = piece.strip("[]()")
+                if piece:
+                    out.append(piece.upper() if re.fullmatch(r"[aA]\d+", piece) else piece)
+        else:
+            out.append(item)
+    return list(dict.fromkeys(out))
+
+
+def _none_as_empty(value: Any) -> Any:
+    return [] if value is None else value
 
 
 def _check_ids(value: list[str], info: ValidationInfo) -> list[str]:
     valid = (info.context or {}).get("ids")
-    cleaned = [v.strip().strip("[]") for v in value]
+    cleaned = [v.strip() for v in value]
     if valid is not None:
         unknown = [v for v in cleaned if v not in valid]
         if unknown:
@@ -43,6 +86,7 @@ class KeyPoint(_Strict):
     text: str = Field(min_length=1)
     citations: list[str] = Field(min_length=1)
 
+    _normal = field_validator("citations", mode="before")(_id_list)
     _ids = field_validator("citations")(_check_ids)
 
 
@@ -50,6 +94,12 @@ class Quote(_Strict):
     text: str = Field(min_length=1)
     article: str
     speaker: str | None = None
+
+    @field_validator("article", mode="before")
+    @classmethod
+    def _one_id(cls, value: Any) -> Any:
+        ids = _id_list(value)
+        return ids[0] if len(ids) == 1 else value
 
     @field_validator("article")
     @classmethod
@@ -63,12 +113,21 @@ class LangAnswer(_Strict):
     key_points: list[KeyPoint] = Field(min_length=1, max_length=MAX_POINTS)
     quotes: list[Quote] = Field(default_factory=list)
 
+    _lists = field_validator("quotes", mode="before")(_none_as_empty)
+
+    def written_in(self) -> str:
+        """The language its own text (not the quotes) is written in."""
+        return detect_lang(
+            " ".join([self.headline, self.summary, *(k.text for k in self.key_points)])
+        )
+
 
 class Disagreement(_Strict):
     ar: str = Field(min_length=1)
     en: str = Field(min_length=1)
-    citations: list[str] = Field(min_length=2)
+    citations: list[str] = Field(min_length=1)  # one article may report both sides
 
+    _normal = field_validator("citations", mode="before")(_id_list)
     _ids = field_validator("citations")(_check_ids)
 
 
@@ -77,19 +136,30 @@ class StoryAnswer(_Strict):
     en: LangAnswer
     disagreements: list[Disagreement] = Field(default_factory=list)
 
+    _lists = field_validator("disagreements", mode="before")(_none_as_empty)
+
+    @model_validator(mode="after")
+    def _languages(self) -> StoryAnswer:
+        for lang, name in (("ar", "Arabic"), ("en", "English")):
+            if getattr(self, lang).written_in() != lang:
+                raise ValueError(f"the '{lang}' section must be written in {name}")
+        return self
+
 
 class OverviewAnswer(_Strict):
     ar: str = Field(min_length=1)
     en: str = Field(min_length=1)
     stories: list[int] = Field(default_factory=list)
 
+    _lists = field_validator("stories", mode="before")(_none_as_empty)
+
     @field_validator("stories")
     @classmethod
     def _known_stories(cls, value: list[int], info: ValidationInfo) -> list[int]:
+        """Numbers of stories that do not exist are dropped: the list only orders the
+        overview's references, it is never shown, and is no reason to lose the overview."""
         valid = (info.context or {}).get("stories")
-        if valid is not None and (unknown := [v for v in value if v not in valid]):
-            raise ValueError(f"unknown story number(s) {unknown}; use only {sorted(valid)}")
-        return value
+        return value if valid is None else [v for v in value if v in valid]
 
 
 SCHEMAS: dict[str, type[BaseModel]] = {"StoryAnswer": StoryAnswer, "OverviewAnswer": OverviewAnswer}

@@ -23,6 +23,7 @@ from .errors import AnswerError, LLMError, LLMFatalError
 from .llm import LLMClient
 from .models import PackedArticle, PackedStory, Point, PromptRef, Section, StoryDigest
 from .prompts import Prompt
+from .text import detect_lang
 
 log = logging.getLogger(__name__)
 
@@ -248,17 +249,21 @@ def _digest(result: answers.StoryAnswer, packed: PackedStory, max_points: int) -
         lang: tuple(Point(getattr(d, lang), cite(d.citations)) for d in result.disagreements)
         for lang in ("ar", "en")
     }
+    # A quote is shown in the section of the language it is written in (quotes are never
+    # translated), whichever section the model put it in.
+    quotes: dict[str, list[Point]] = {"ar": [], "en": []}
+    for home in ("ar", "en"):
+        for q in getattr(result, home).quotes:
+            lang = detect_lang(q.text)
+            point = Point(q.text, cite([q.article]), quote_of=to_id.get(q.article),
+                          speaker=q.speaker or None)  # fmt: skip
+            quotes[lang if lang in quotes else home].append(point)
     sections = []
     for lang in ("ar", "en"):
         part: answers.LangAnswer = getattr(result, lang)
         every = cite([c for kp in part.key_points for c in kp.citations])
         points = [Point(kp.text, cite(kp.citations)) for kp in part.key_points[:max_points]]
-        points += [
-            Point(
-                q.text, cite([q.article]), quote_of=to_id.get(q.article), speaker=q.speaker or None
-            )
-            for q in part.quotes
-        ]
+        points += quotes[lang]
         sections.append(
             Section(
                 lang=lang,

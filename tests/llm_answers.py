@@ -14,16 +14,23 @@ def ids_in(body: dict[str, Any]) -> list[str]:
     return sorted(set(re.findall(r"id=(A\d+)", text)), key=lambda s: int(s[1:]))
 
 
+_WORDS = {
+    "ar": ("عنوان الخبر", "ملخص الخبر في جملة واحدة", "نقطة رئيسية رقم"),
+    "en": ("en headline", "en summary", "en point"),
+}
+
+
 def story_answer(ids: list[str], *, quote: tuple[str, str] | None = None, tag: str = "") -> str:
     def section(lang: str) -> dict[str, Any]:
         quotes = []
         if quote and lang == "ar":
             quotes.append({"text": quote[1], "article": quote[0], "speaker": "الشيباني"})
+        words = _WORDS[lang]
         return {
-            "headline": f"{lang} headline {tag}".strip(),
-            "summary": f"{lang} summary",
+            "headline": f"{words[0]} {tag}".strip(),
+            "summary": words[1],
             "key_points": [
-                {"text": f"{lang} point {i}", "citations": ids[: i + 1]} for i in range(3)
+                {"text": f"{words[2]} {i}", "citations": ids[: i + 1]} for i in range(3)
             ],
             "quotes": quotes,
         }

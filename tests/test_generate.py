@@ -177,3 +177,16 @@ def test_overview_from_succeeded_stories(server: FakeOpenAI) -> None:
     sections = overview(digests, e)
     assert [s.lang for s in sections] == ["ar", "en"]
     assert sections[1].summary.text == "Overview of the day."
+
+
+def test_a_quote_goes_to_the_section_of_its_language(server: FakeOpenAI) -> None:
+    answer = json.loads(story_answer(["A1", "A2"]))
+    answer["en"]["quotes"] = [
+        {"text": "تستعيد سوريا اليوم زمام المبادرة", "article": "A2", "speaker": "الشيباني"}
+    ]
+    server.enqueue(json.dumps(answer, ensure_ascii=False))
+    digest = generate(packed(), engine(server))
+    assert not [p for p in digest.section("en").points if p.quote_of]
+    assert [p.text for p in digest.section("ar").points if p.quote_of] == [
+        "تستعيد سوريا اليوم زمام المبادرة"
+    ]
