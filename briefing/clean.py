@@ -154,7 +154,10 @@ def clean_article(article: Article, reference: date | None = None) -> Article:
     kept, tail = _drop_tag_tail(kept)
     removed.extend(tail)
     text = "\n".join(kept)
-    lang = article.lang if article.lang != "und" else detect_lang(f"{title}\n{text}")
+    detected = detect_lang(f"{title}\n{text}")
+    # a stated language the script contradicts (a feed tagged en-us carrying Arabic) is wrong
+    contradicted = {article.lang, detected} == {"ar", "en"}
+    lang = detected if article.lang == "und" or contradicted else article.lang
     mentioned = tuple(dict.fromkeys(d.iso for d in find_dates(text, reference)))
     return replace(
         article,

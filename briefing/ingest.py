@@ -83,7 +83,7 @@ def ingest(paths: Sequence[str | Path]) -> IngestResult:
     articles: list[Article] = []
     inputs: list[InputFile] = []
     problems: list[Problem] = []
-    seen_ids: set[str] = set()
+    seen: dict[str, str] = {}  # article id -> fingerprint of its content
     for file, problem in _walk(paths):
         if problem:
             problems.append(problem)
@@ -96,18 +96,30 @@ def ingest(paths: Sequence[str | Path]) -> IngestResult:
             problems.append(Problem(exc.path, exc.problem))
             continue
         problems.extend(file_problems)
+        repeats = 0
         for article in found:
-            unique = _unique_id(article.id, seen_ids)
+            fingerprint = _fingerprint(article)
+            if seen.get(article.id) == fingerprint:
+                repeats += 1  # the same article again (a feed saved twice): read it once
+                continue
+            unique = _unique_id(article.id, seen)
             if unique != article.id:
                 problems.append(
                     Problem(
                         article.origin,
-                        f"id {article.id!r} is used by another article too; "
-                        f"this one is cited as {unique!r}. Give each article its own id.",
+                        f"id {article.id!r} also names a different article read before (two "
+                        f"sources reusing ids, or an edited copy); this one is cited as "
+                        f"{unique!r}.",
                     )
                 )
                 article = replace(article, id=unique)
+            seen[unique] = fingerprint
             articles.append(article)
+        if repeats:
+            problems.append(
+                Problem(str(file), f"{repeats} article(s) already read from an earlier file "
+                        "(same id and text); each is used once.")
+            )  # fmt: skip
         inputs.append(InputFile(str(file), hashlib.sha256(data).hexdigest(), len(found)))
     return IngestResult(tuple(articles), tuple(inputs), tuple(problems))
 
@@ -181,8 +193,6 @@ def _gunzip(path: Path, data: bytes) -> bytes:
 
 
 def _decode(path: Path, data: bytes) -> tuple[str, Problem | None]:
-    if path.suffix.lower() == ".gz":
-        data = _gunzip(path, data)
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
             return data.decode("utf-16"), None
@@ -213,8 +223,12 @@ def _decode(path: Path, data: bytes) -> tuple[str, Problem | None]:
 
 
 def _parse_file(path: Path, data: bytes) -> tuple[list[Article], list[Problem]]:
-    if _kind(path) in FEED_SUFFIXES:  # feeds declare their own encoding: feedparser reads it
-        return _parse_feed(path, _gunzip(path, data) if path.suffix.lower() == ".gz" else data)
+    if path.suffix.lower() == ".gz":
+        data = _gunzip(path, data)
+    if _kind(path) in FEED_SUFFIXES:  # feeds and pages declare their own encoding
+        return _parse_feed(path, data)
+    if _kind(path) in HTML_SUFFIXES:
+        return _parse_page(path, data)
     text, problem = _decode(path, data)
     problems = [problem] if problem else []
     suffix = _kind(path)
@@ -226,13 +240,18 @@ def _parse_file(path: Path, data: bytes) -> tuple[list[Article], list[Problem]]:
     if suffix in JSON_SUFFIXES:
         articles, more = _parse_json(path, text)
         return articles, problems + more
-    if suffix in HTML_SUFFIXES:
-        try:
-            record = web.parse_page(text)
-        except web.NotAnArticle as exc:
-            raise ArticleError(str(path), f"{exc}; skipped.") from None
-        return [_build(_record(record, str(path)), str(path), str(path), problems)], problems
     return [_parse_text(path, text, problems)], problems
+
+
+def _parse_page(path: Path, data: bytes) -> tuple[list[Article], list[Problem]]:
+    if not data.strip():
+        raise ArticleError(str(path), "is empty; skipped.")
+    try:
+        record = web.parse_page(data)
+    except web.NotAnArticle as exc:
+        raise ArticleError(str(path), f"{exc}; skipped.") from None
+    problems: list[Problem] = []
+    return [_build(_record(record, str(path)), str(path), str(path), problems)], problems
 
 
 def _parse_feed(path: Path, data: bytes) -> tuple[list[Article], list[Problem]]:
@@ -415,10 +434,15 @@ def _normalise_lang(value: str | None) -> str:
     return {"arabic": "ar", "ara": "ar", "english": "en", "eng": "en"}.get(code, code) or "und"
 
 
-def _unique_id(article_id: str, seen: set[str]) -> str:
+def _unique_id(article_id: str, seen: dict[str, str]) -> str:
     candidate, n = article_id, 1
     while candidate in seen:
         n += 1
         candidate = f"{article_id}~{n}"
-    seen.add(candidate)
     return candidate
+
+
+def _fingerprint(article: Article) -> str:
+    return hashlib.sha256(
+        f"{normalize(article.title)}\n{normalize(article.text)}".encode()
+    ).hexdigest()

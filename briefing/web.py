@@ -9,6 +9,7 @@ boilerplate; both are imported only when such a file is read.
 
 from __future__ import annotations
 
+import email.utils
 import re
 from datetime import UTC, datetime
 from html.parser import HTMLParser
@@ -43,16 +44,17 @@ def parse_feed(data: bytes) -> tuple[list[dict[str, Any]], str | None]:
     records = []
     for entry in feed.entries:
         content = entry.get("content") or []
-        body = content[0].get("value", "") if content else entry.get("summary", "")
-        stamp = entry.get("published_parsed") or entry.get("updated_parsed")
+        # the fullest text the entry offers: a content element may be empty or image-only
+        texts = [html_to_text(c.get("value", "")) for c in content]
+        texts.append(html_to_text(entry.get("summary", "")))
         records.append(
             {
                 "id": entry.get("id") or entry.get("link") or None,
                 "title": html_to_text(entry.get("title", "")) or None,
-                "text": html_to_text(body),
+                "text": max(texts, key=len),
                 "source": outlet,
                 "url": entry.get("link") or None,
-                "published": datetime(*stamp[:6], tzinfo=UTC).isoformat() if stamp else None,
+                "published": _entry_date(entry),
                 "lang": (content[0].get("language") if content else None) or feed_lang,
             }
         )
@@ -65,17 +67,42 @@ def parse_feed(data: bytes) -> tuple[list[dict[str, Any]], str | None]:
     return records, warning
 
 
-def parse_page(html: str) -> dict[str, Any]:
-    """The main article of an HTML page, without the site's boilerplate."""
+def _entry_date(entry: Any) -> str | None:
+    """The entry's date as written, with the outlet's own time zone (feedparser's parsed
+    form is in UTC, which moves an early-morning story to the day before)."""
+    for key in ("published", "updated"):
+        raw = entry.get(key)
+        if not raw:
+            continue
+        try:
+            return email.utils.parsedate_to_datetime(raw).isoformat()
+        except (TypeError, ValueError, IndexError):
+            pass
+        try:
+            return datetime.fromisoformat(raw.replace("Z", "+00:00")).isoformat()
+        except ValueError:
+            pass
+    stamp = entry.get("published_parsed") or entry.get("updated_parsed")
+    return datetime(*stamp[:6], tzinfo=UTC).isoformat() if stamp else None
+
+
+def parse_page(html: bytes) -> dict[str, Any]:
+    """The main article of an HTML page, without the site's boilerplate. Given the raw
+    bytes, so that the page's own charset declaration is honoured."""
     import trafilatura
 
     found = trafilatura.bare_extraction(
-        html, with_metadata=True, include_comments=False, include_tables=False
+        html,
+        with_metadata=True,
+        include_comments=False,
+        include_tables=False,
+        # the date from the page's metadata only, never one its text happens to mention
+        date_extraction_params={"extensive_search": False, "original_date": True},
     )
     document = found.as_dict() if found is not None and hasattr(found, "as_dict") else found
     if not document or len((document.get("text") or "").split()) < MIN_PAGE_WORDS:
         raise NotAnArticle("holds no article text that could be extracted")
-    lang = _HTML_LANG.search(html[:5000])
+    lang = _HTML_LANG.search(html[:5000].decode("ascii", errors="ignore"))
     return {
         "title": document.get("title"),
         "text": document.get("text"),

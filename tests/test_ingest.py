@@ -142,19 +142,22 @@ def test_record_without_text_is_a_problem(tmp_path: Path) -> None:
     assert result.problems[0].where == f"{f}:1" and "text" in result.problems[0].message
 
 
-def test_stable_hash_id_is_content_based(tmp_path: Path) -> None:
+def test_stable_hash_id_is_content_based_and_a_repeat_is_read_once(tmp_path: Path) -> None:
     a = write(tmp_path / "one" / "a.txt", "Title\nSame body.\n")
     b = write(tmp_path / "two" / "b.txt", "Title\nSame  body.\n")
     c = write(tmp_path / "three" / "c.txt", "Title\nOther body.\n")
-    ids = [x.id for x in ingest([a, b, c]).articles]
-    assert ids[0] == ids[1].split("~")[0] and ids[0] != ids[2]
+    result = ingest([a, b, c])
+    ids = [x.id for x in result.articles]
+    assert len(ids) == 2 and ids[0] != ids[1]  # the same text twice is the same article
+    assert ingest([a]).articles[0].id == ids[0]  # the same on every run and machine
+    assert result.problems[0].where == str(b) and "already read" in result.problems[0].message
 
 
 def test_duplicate_ids_are_made_unique_and_reported(tmp_path: Path) -> None:
     f = write(tmp_path / "a.jsonl", '{"id": "x", "text": "one"}\n{"id": "x", "text": "two"}\n')
     result = ingest([f])
     assert [a.id for a in result.articles] == ["x", "x~2"]
-    assert "x~2" in result.problems[0].message
+    assert "x~2" in result.problems[0].message and "different article" in result.problems[0].message
 
 
 def test_unknown_extension_and_unreadable_file_do_not_stop_others(tmp_path: Path) -> None:

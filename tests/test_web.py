@@ -119,3 +119,60 @@ def test_malformed_feed_is_read_with_a_warning(tmp_path: Path) -> None:
 def test_html_to_text_keeps_paragraphs_and_drops_scripts() -> None:
     text = html_to_text("<p>One <b>bold</b> line.</p><script>x()</script><p>Two &amp; three</p>")
     assert text == "One bold line.\nTwo & three"
+
+
+def test_page_in_windows_1256_with_its_charset_is_read(tmp_path: Path) -> None:
+    page = PAGE.replace('<meta charset="utf-8">', '<meta charset="windows-1256">')
+    css = "".join(
+        f".block-{i} {{ font-family: Arial; margin: 0 auto; padding: {i}px; }}\n" for i in range(60)
+    )  # real pages: far more Latin markup than Arabic text
+    page = page.replace("<head>", f"<head><style>{css}</style>")
+    (article,) = ingest([write(tmp_path / "cp.html", page.encode("cp1256"))]).articles
+    assert "رحب المجتمعون بانضمام الحكومة السورية" in article.text
+
+
+def test_page_date_comes_from_metadata_never_from_the_text(tmp_path: Path) -> None:
+    page = PAGE.replace(
+        '<meta property="article:published_time" content="2026-02-10T08:00:00+03:00">', ""
+    )
+    page = page.replace(
+        "</article>",
+        "<p>وتأسس التحالف في 10 September 2014 في جدة بمشاركة عشرات الدول.</p></article>",
+    )
+    (article,) = ingest([write(tmp_path / "nodate.html", page)]).articles
+    assert article.published is None
+
+
+def test_feed_date_keeps_the_outlet_time_zone(tmp_path: Path) -> None:
+    early = RSS.replace("Tue, 10 Feb 2026 08:30:00 +0300", "Tue, 10 Feb 2026 01:30:00 +0300")
+    first = ingest([write(tmp_path / "early.xml", early)]).articles[0]
+    assert first.published == "2026-02-10T01:30:00+03:00" and first.published_date == "2026-02-10"
+
+
+def test_empty_content_falls_back_to_the_summary(tmp_path: Path) -> None:
+    feed = RSS.replace(
+        '<rss version="2.0">',
+        '<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/">',
+    )
+    feed = feed.replace(
+        "<guid>urn:news:1</guid>",
+        '<guid>urn:news:1</guid><content:encoded><![CDATA[<img src="x.jpg">]]></content:encoded>',
+    )
+    first = ingest([write(tmp_path / "f.xml", feed)]).articles[0]
+    assert "رحب المجتمعون بانضمام سوريا" in first.text
+
+
+def test_a_feed_language_the_script_contradicts_is_corrected(tmp_path: Path) -> None:
+    wrong = RSS.replace("<language>ar</language>", "<language>en-us</language>")
+    (raw, _) = ingest([write(tmp_path / "f.xml", wrong)]).articles
+    assert raw.lang == "en" and clean_article(raw).lang == "ar"
+
+
+def test_the_same_feed_saved_twice_is_read_once(tmp_path: Path) -> None:
+    a = write(tmp_path / "monday.xml", RSS)
+    b = write(tmp_path / "tuesday.xml", RSS)
+    result = ingest([a, b])
+    assert len(result.articles) == 2
+    assert [p.where for p in result.problems] == [str(b)] and "2 article(s)" in result.problems[
+        0
+    ].message
