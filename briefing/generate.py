@@ -224,7 +224,7 @@ def _ask(
                 completion_tokens=done.completion_tokens,
             )
         return result
-    raise AnswerError(f"The model's answer was invalid twice ({error}); this story was left out.")
+    raise AnswerError(f"The model's answer was invalid twice ({error}).")
 
 
 def _asked(wanted: int) -> int:

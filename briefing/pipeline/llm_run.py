@@ -165,7 +165,7 @@ class LLMRun:
         except LLMFatalError:
             raise
         except BriefError as exc:
-            return (), [Problem("overview", f"no overview: {exc}")]
+            return (), [Problem("overview", f"the overview was left out: {exc}")]
 
     def provenance(self) -> dict[str, object]:
         s = self.options.settings.llm
