@@ -15,7 +15,7 @@ import hashlib
 import io
 import json
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -261,15 +261,8 @@ def _parse_feed(path: Path, data: bytes) -> tuple[list[Article], list[Problem]]:
         records, warning = web.parse_feed(data)
     except web.NotAnArticle as exc:
         raise ArticleError(str(path), f"{exc}; skipped.") from None
-    articles: list[Article] = []
     problems = [Problem(str(path), warning + ".")] if warning else []
-    for i, record in enumerate(records, start=1):
-        origin = f"{path}#{i}"
-        try:
-            articles.append(_build(_record(record, origin), str(path), origin, problems))
-        except ArticleError as exc:
-            problems.append(Problem(exc.path, exc.problem))
-    return articles, problems
+    return _build_each(path, ((f"{path}#{i}", r) for i, r in enumerate(records, 1)), problems)
 
 
 def _parse_text(path: Path, text: str, problems: list[Problem]) -> Article:
@@ -324,9 +317,15 @@ def _parse_json(path: Path, text: str) -> tuple[list[Article], list[Problem]]:
         return [_build(_record(data, str(path)), str(path), str(path), found)], found
     if not isinstance(data, list):
         raise ArticleError(str(path), "must hold an article object or a list of them.")
-    articles, problems = [], []
-    for i, item in enumerate(data):
-        origin = f"{path}[{i}]"
+    return _build_each(path, ((f"{path}[{i}]", item) for i, item in enumerate(data)), [])
+
+
+def _build_each(
+    path: Path, items: Iterable[tuple[str, Any]], problems: list[Problem]
+) -> tuple[list[Article], list[Problem]]:
+    """Articles from (origin, record) pairs; a bad record is a problem naming its origin."""
+    articles = []
+    for origin, item in items:
         try:
             articles.append(_build(_record(item, origin), str(path), origin, problems))
         except ArticleError as exc:
