@@ -194,6 +194,11 @@ def _ask(
             result = answers.parse(done.text, schema, context)
         except answers.AnswerInvalid as exc:
             error = str(exc)
+            if done.finish_reason == "length":
+                error += (
+                    f" (the answer was cut off at the output limit after "
+                    f"{done.completion_tokens} tokens: raise [llm] output_reserve)"
+                )
             if store:
                 store.log_call(**log_row, **usage, outcome="invalid", error=error[:500])
             log.info(

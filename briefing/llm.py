@@ -42,6 +42,7 @@ class Endpoint:
     max_retry_seconds: float = 300.0  # total time budget for one call, waits included
     backoff_initial: float = 1.0
     backoff_max: float = 30.0
+    max_output_tokens: int | None = 2500  # sent so servers with short defaults don't cut off
 
     def __repr__(self) -> str:  # belt and braces: the key never appears
         return f"Endpoint(model={self.model!r}, base_url={self.base_url!r}, api_key='***')"
@@ -56,6 +57,7 @@ class Completion:
     latency: float
     mode: str
     model: str
+    finish_reason: str | None = None  # "length": the answer hit the output limit
 
 
 class LLMClient:
@@ -75,6 +77,7 @@ class LLMClient:
         )
         self._mode_index = 0
         self._no_temperature = False
+        self._token_param: str | None = "max_tokens" if endpoint.max_output_tokens else None
         self._lock = threading.Lock()
 
     @property
@@ -96,10 +99,7 @@ class LLMClient:
             try:
                 return self._with_retries(messages, schema, schema_name, sent_temperature, mode)
             except LLMRequestError as exc:
-                if sent_temperature is not None and _rejects_temperature(exc):
-                    # reasoning models (o1, o3…) accept only their default temperature
-                    log.info("endpoint rejected temperature %s; sending none", temperature)
-                    self._no_temperature = True
+                if self._drop_refused_parameter(exc, sent_temperature is not None):
                     continue
                 if mode != "text" and _rejects_format(exc):
                     with self._lock:
@@ -110,6 +110,25 @@ class LLMClient:
                             )
                     continue
                 raise
+
+    def _drop_refused_parameter(self, exc: LLMRequestError, sent_temperature: bool) -> bool:
+        """Reasoning models (o1, o3…) refuse a temperature and ``max_tokens`` (they want
+        ``max_completion_tokens``); some servers know neither limit. Adapt once, for the
+        rest of the run, and say whether to ask again."""
+        detail = str(getattr(exc, "detail", "")).lower()
+        if getattr(exc, "status", None) != 400:
+            return False
+        with self._lock:
+            if sent_temperature and "temperature" in detail:
+                log.info("endpoint refused the temperature; sending none")
+                self._no_temperature = True
+                return True
+            if self._token_param and self._token_param in detail:
+                refused = self._token_param
+                self._token_param = "max_completion_tokens" if refused == "max_tokens" else None
+                log.info("endpoint refused %s; sending %s", refused, self._token_param or "none")
+                return True
+        return False
 
     def _with_retries(
         self,
@@ -198,6 +217,7 @@ class LLMClient:
             latency=time.monotonic() - started,
             mode=mode,
             model=response.model or ep.model,
+            finish_reason=getattr(choice, "finish_reason", None),
         )
 
     def _retryable(self, exc: BaseException) -> bool:
@@ -219,6 +239,8 @@ class LLMClient:
         kwargs: dict[str, Any] = {"model": self.endpoint.model, "messages": messages}
         if temperature is not None:
             kwargs["temperature"] = temperature
+        if self._token_param and self.endpoint.max_output_tokens:
+            kwargs[self._token_param] = self.endpoint.max_output_tokens
         if mode == "json_schema" and schema is not None:
             kwargs["response_format"] = {
                 "type": "json_schema",
@@ -302,12 +324,6 @@ _FORMAT_WORDS = ("response_format", "json_schema", "json_object", "structured", 
 def _mask(text: str, key: str) -> str:
     """A proxy may echo the key back in its error: never pass it on."""
     return text.replace(key, "***") if key and len(key) >= 8 else text
-
-
-def _rejects_temperature(exc: LLMRequestError) -> bool:
-    """A 400 that names the temperature parameter as unsupported."""
-    detail = str(getattr(exc, "detail", "")).lower()
-    return getattr(exc, "status", None) == 400 and "temperature" in detail
 
 
 def _rejects_format(exc: LLMRequestError) -> bool:

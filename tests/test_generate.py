@@ -190,3 +190,10 @@ def test_a_quote_goes_to_the_section_of_its_language(server: FakeOpenAI) -> None
     assert [p.text for p in digest.section("ar").points if p.quote_of] == [
         "تستعيد سوريا اليوم زمام المبادرة"
     ]
+
+
+def test_an_answer_cut_off_at_the_output_limit_says_so(server: FakeOpenAI) -> None:
+    cut = story_answer(["A1"])[:200]
+    server.enqueue(Reply(cut, finish_reason="length"), Reply(cut, finish_reason="length"))
+    digest = generate(packed(), engine(server))
+    assert digest.status == "failed" and "output_reserve" in digest.error

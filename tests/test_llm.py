@@ -197,3 +197,23 @@ def test_reasoning_model_rejecting_temperature_is_asked_without_it(server: FakeO
     assert server.requests[0]["temperature"] == 0.2 and "temperature" not in server.requests[1]
     c.complete(MESSAGES, schema=SCHEMA, temperature=0.2)
     assert "temperature" not in server.requests[2]  # remembered for the run
+
+
+def test_output_limit_is_sent_and_adapted_to_what_the_endpoint_accepts(server: FakeOpenAI) -> None:
+    refuse_max = {
+        "error": {
+            "message": "Unsupported parameter: 'max_tokens' is not supported "
+            "with this model. Use 'max_completion_tokens' instead."
+        }
+    }
+    refuse_both = {"error": {"message": "Unrecognized request argument: max_completion_tokens"}}
+    server.enqueue(Status(400, body=refuse_max), Status(400, body=refuse_both), "ok", "ok again")
+    c = client(server, max_output_tokens=1234)
+    assert c.complete(MESSAGES).text == "ok"
+    sent = [(r.get("max_tokens"), r.get("max_completion_tokens")) for r in server.requests]
+    assert sent == [(1234, None), (None, 1234), (None, None)]
+    c.complete(MESSAGES)
+    assert (
+        "max_tokens" not in server.requests[-1]
+        and "max_completion_tokens" not in server.requests[-1]
+    )

@@ -99,6 +99,7 @@ class LLMRun:
                 timeout=s.timeout,
                 max_attempts=s.max_attempts,
                 max_retry_seconds=s.max_retry_seconds,
+                max_output_tokens=s.output_reserve,
             )
             client = LLMClient(endpoint)
         self.engine = Engine(
