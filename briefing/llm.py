@@ -95,11 +95,11 @@ class LLMClient:
         """One chat completion, with retries and structured-output fallback."""
         while True:
             mode = self.mode
-            sent_temperature = None if self._no_temperature else temperature
+            request = self._request(messages, schema, schema_name, temperature, mode)
             try:
-                return self._with_retries(messages, schema, schema_name, sent_temperature, mode)
+                return self._with_retries(request, mode)
             except LLMRequestError as exc:
-                if self._drop_refused_parameter(exc, sent_temperature is not None):
+                if self._drop_refused_parameter(exc, "temperature" in request):
                     continue
                 if mode != "text" and _rejects_format(exc):
                     with self._lock:
@@ -130,14 +130,7 @@ class LLMClient:
                 return True
         return False
 
-    def _with_retries(
-        self,
-        messages: list[dict[str, str]],
-        schema: dict[str, Any] | None,
-        schema_name: str,
-        temperature: float | None,
-        mode: str,
-    ) -> Completion:
+    def _with_retries(self, request: dict[str, Any], mode: str) -> Completion:
         from tenacity import (
             RetryError,
             Retrying,
@@ -186,12 +179,11 @@ class LLMClient:
             sleep=self._sleep,
             reraise=False,
         )
-        kwargs = self._request(messages, schema, schema_name, temperature, mode)
         try:
             for attempt in retrying:
                 with attempt:
                     attempts += 1
-                    response = self._client.chat.completions.create(**kwargs)
+                    response = self._client.chat.completions.create(**request)
         except RetryError as exc:
             last = exc.last_attempt.exception()
             hinted = _retry_after(last)
@@ -233,11 +225,12 @@ class LLMClient:
         messages: list[dict[str, str]],
         schema: dict[str, Any] | None,
         schema_name: str,
-        temperature: float | None,
+        temperature: float,
         mode: str,
     ) -> dict[str, Any]:
+        """The chat.completions arguments, shaped by what this endpoint has accepted."""
         kwargs: dict[str, Any] = {"model": self.endpoint.model, "messages": messages}
-        if temperature is not None:
+        if not self._no_temperature:
             kwargs["temperature"] = temperature
         if self._token_param and self.endpoint.max_output_tokens:
             kwargs[self._token_param] = self.endpoint.max_output_tokens
