@@ -14,6 +14,7 @@ stories over harmless additions).
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from typing import Any
@@ -165,7 +166,9 @@ class OverviewAnswer(_Strict):
 SCHEMAS: dict[str, type[BaseModel]] = {"StoryAnswer": StoryAnswer, "OverviewAnswer": OverviewAnswer}
 
 
+@functools.cache
 def json_schema(name: str) -> dict[str, Any]:
+    """The JSON schema sent with every request: built once, not per call."""
     return SCHEMAS[name].model_json_schema()
 
 
