@@ -4,28 +4,15 @@ from __future__ import annotations
 
 import random
 import re
-from pathlib import Path
 
 import pytest
+from raw_articles import article, seed_articles
 
 from briefing.dedup import dedup
-from briefing.models import Article, DedupResult
+from briefing.models import DedupResult
 
 _ARABIC_INDIC = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
 _ADDED = "وأضاف البيان أن الاجتماع المقبل للمجموعة سيعقد في العاصمة الأردنية عمّان قبل نهاية العام."
-
-
-def _article(id: str, title: str, text: str, **meta: str) -> Article:
-    return Article(id=id, title=title, text=text, origin=f"test:{id}", **meta)
-
-
-def _fixtures(seeds_dir: Path) -> list[Article]:
-    """The five seed articles: title is the first line, text the rest."""
-    articles = []
-    for path in sorted(seeds_dir.glob("*.txt")):
-        title, _, text = path.read_text(encoding="utf-8").partition("\n")
-        articles.append(_article(path.stem, title.strip(), text.strip(), lang="ar"))
-    return articles
 
 
 def _prose(seed: int, sentences: int) -> str:
@@ -58,8 +45,8 @@ def _add_diacritics(text: str) -> str:
     ],
 )
 def test_exact_duplicate_under_normalisation(seeds_dir, variant):
-    original = _fixtures(seeds_dir)[2]
-    copy = _article("recrawl", original.title, variant(original.text))
+    original = seed_articles(seeds_dir)[2]
+    copy = article("recrawl", original.title, variant(original.text))
     assert copy.text != original.text
 
     result = dedup([original, copy])
@@ -72,8 +59,8 @@ def test_exact_duplicate_under_normalisation(seeds_dir, variant):
 
 
 def test_different_title_is_not_an_exact_duplicate(seeds_dir):
-    original = _fixtures(seeds_dir)[2]
-    retitled = _article("retitled", "عنوان آخر تماما للخبر نفسه", original.text)
+    original = seed_articles(seeds_dir)[2]
+    retitled = article("retitled", "عنوان آخر تماما للخبر نفسه", original.text)
 
     (duplicate,) = dedup([original, retitled]).duplicates
 
@@ -118,8 +105,8 @@ def _swap_boilerplate(text: str) -> str:
     ],
 )
 def test_near_duplicate_is_dropped(seeds_dir, fixture, edit):
-    original = _fixtures(seeds_dir)[fixture]
-    edited = _article("edited", "عنوان مختلف للنسخة المعدلة", edit(original.text))
+    original = seed_articles(seeds_dir)[fixture]
+    edited = article("edited", "عنوان مختلف للنسخة المعدلة", edit(original.text))
 
     result = dedup([original, edited])
 
@@ -135,7 +122,7 @@ def test_near_duplicate_is_dropped(seeds_dir, fixture, edit):
 
 
 def test_paraphrases_by_different_outlets_are_kept(seeds_dir):
-    articles = _fixtures(seeds_dir)
+    articles = seed_articles(seeds_dir)
 
     result = dedup(articles)
 
@@ -145,8 +132,8 @@ def test_paraphrases_by_different_outlets_are_kept(seeds_dir):
 
 def test_short_article_embedded_in_a_longer_one_is_kept():
     """A page that quotes a short article as a teaser does not swallow it."""
-    short = _article("short", "Short", _prose(2, 3))
-    page = _article("page", "Page", _prose(3, 25) + "\n" + short.text)
+    short = article("short", "Short", _prose(2, 3))
+    page = article("page", "Page", _prose(3, 25) + "\n" + short.text)
 
     assert _ids(dedup([short, page])) == ["short", "page"]
 
@@ -155,8 +142,8 @@ def test_short_article_embedded_in_a_longer_one_is_kept():
 def test_near_duplicates_far_apart_in_time_are_kept(days_apart, dropped):
     """Template articles (a daily market report) repeat most words on other days."""
     text = _prose(4, 12)
-    monday = _article("monday", "Report", text, published="2018-03-05T08:00:00+03:00")
-    later = _article(
+    monday = article("monday", "Report", text, published="2018-03-05T08:00:00+03:00")
+    later = article(
         "later",
         "Report",
         text.replace(".", " today.", 1),
@@ -169,17 +156,17 @@ def test_near_duplicates_far_apart_in_time_are_kept(days_apart, dropped):
 
 
 def test_short_texts_are_only_exact_duplicates():
-    one = _article("one", "Match postponed", "The match was postponed.")
-    two = _article("two", "Match postponed", "The match was postponed again.")
+    one = article("one", "Match postponed", "The match was postponed.")
+    two = article("two", "Match postponed", "The match was postponed again.")
 
     assert _ids(dedup([one, two])) == ["one", "two"]
 
 
 def test_every_near_copy_is_found_among_many():
     """The sampled index must not miss candidates: 300 articles, 100 edited copies."""
-    originals = [_article(f"a{i}", f"Title {i}", _prose(100 + i, 10)) for i in range(300)]
+    originals = [article(f"a{i}", f"Title {i}", _prose(100 + i, 10)) for i in range(300)]
     copies = [
-        _article(f"copy{i}", f"Other title {i}", _drop_line(originals[i].text, 5))
+        article(f"copy{i}", f"Other title {i}", _drop_line(originals[i].text, 5))
         for i in range(0, 300, 3)
     ]
 
@@ -218,8 +205,8 @@ _LONGER = _BASE + "\n" + _prose(6, 1)
 )
 def test_the_better_copy_is_kept(first, second, kept):
     articles = [
-        _article("first", "Same story", **first),
-        _article("second", "Same story", **second),
+        article("first", "Same story", **first),
+        article("second", "Same story", **second),
     ]
 
     result = dedup(articles)
@@ -231,11 +218,11 @@ def test_the_better_copy_is_kept(first, second, kept):
 
 
 def test_input_order_is_kept():
-    a_short = _article("a-short", "A", _prose(7, 8))
-    b = _article("b", "B", _prose(8, 8))
-    c = _article("c", "C", _prose(9, 8))
-    b_copy = _article("b-copy", "B", b.text)
-    a_long = _article("a-long", "A", a_short.text + "\n" + _prose(10, 1))
+    a_short = article("a-short", "A", _prose(7, 8))
+    b = article("b", "B", _prose(8, 8))
+    c = article("c", "C", _prose(9, 8))
+    b_copy = article("b-copy", "B", b.text)
+    a_long = article("a-long", "A", a_short.text + "\n" + _prose(10, 1))
 
     result = dedup([a_short, b, c, b_copy, a_long])
 

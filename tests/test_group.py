@@ -4,26 +4,13 @@ from __future__ import annotations
 
 import random
 import re
-from pathlib import Path
 
 import pytest
+from raw_articles import article, seed_articles
 
 from briefing import group as group_module
 from briefing.group import group
 from briefing.models import Article, Story
-
-
-def _article(id: str, title: str, text: str, **meta: str) -> Article:
-    return Article(id=id, title=title, text=text, origin=f"test:{id}", **meta)
-
-
-def _fixtures(seeds_dir: Path) -> list[Article]:
-    """The five seed articles (one event, five outlets): title is the first line."""
-    articles = []
-    for path in sorted(seeds_dir.glob("*.txt")):
-        title, _, text = path.read_text(encoding="utf-8").partition("\n")
-        articles.append(_article(path.stem, title.strip(), text.strip(), lang="ar"))
-    return articles
 
 
 def _event(event: int, variant: int, **meta: str) -> Article:
@@ -35,7 +22,7 @@ def _event(event: int, variant: int, **meta: str) -> Article:
     rng = random.Random(event * 1000 + variant)
     title = " ".join(rng.sample(vocabulary[:10], 6)).capitalize()
     text = "\n".join(" ".join(rng.choices(vocabulary, k=15)) + "." for _ in range(4))
-    return _article(f"e{event}-{variant}", title, text, lang="en", **meta)
+    return article(f"e{event}-{variant}", title, text, lang="en", **meta)
 
 
 def _ids(stories: tuple[Story, ...]) -> list[list[str]]:
@@ -62,14 +49,14 @@ _MATCH = [
 
 def _match(variant: int, **meta: str) -> Article:
     title, text = _MATCH[variant]
-    return _article(f"match-{variant}", title, text, lang="ar", **meta)
+    return article(f"match-{variant}", title, text, lang="ar", **meta)
 
 
 # --- what joins and what does not ----------------------------------------------------
 
 
 def test_fixtures_form_one_story(seeds_dir):
-    articles = _fixtures(seeds_dir)
+    articles = seed_articles(seeds_dir)
 
     stories = group(articles)
 
@@ -77,7 +64,7 @@ def test_fixtures_form_one_story(seeds_dir):
 
 
 def test_two_different_events_stay_apart(seeds_dir):
-    fixtures = _fixtures(seeds_dir)
+    fixtures = seed_articles(seeds_dir)
     articles = [fixtures[0], _match(0), *fixtures[1:3], _match(1), *fixtures[3:]]
 
     stories = group(articles)
@@ -104,8 +91,8 @@ _ATTACK = [
 
 
 def test_related_events_with_the_same_actors_stay_apart(seeds_dir):
-    fixtures = _fixtures(seeds_dir)
-    attack = [_article(f"attack-{i}", t, x, lang="ar") for i, (t, x) in enumerate(_ATTACK)]
+    fixtures = seed_articles(seeds_dir)
+    attack = [article(f"attack-{i}", t, x, lang="ar") for i, (t, x) in enumerate(_ATTACK)]
 
     stories = group([*fixtures, *attack])
 
@@ -146,7 +133,7 @@ def test_a_story_never_spans_more_than_the_date_window():
 
 
 # BBC, CNN and France 24 pages carry headlines of other, related articles as lines.
-_COALITION = _article(
+_COALITION = article(
     "coalition",
     "سوريا تنضم إلى التحالف الدولي ضد داعش في اجتماع الرياض",
     "أعلن التحالف الدولي ضد تنظيم داعش انضمام سوريا إليه عضوا جديدا خلال اجتماع عقد في "
@@ -163,7 +150,7 @@ _EMBEDDED = [
 def _match_with_embedded_headlines() -> Article:
     title, text = _MATCH[0]
     first, *rest = text.split("\n")
-    return _article("match-page", title, "\n".join([first, *_EMBEDDED, *rest]), lang="ar")
+    return article("match-page", title, "\n".join([first, *_EMBEDDED, *rest]), lang="ar")
 
 
 def test_embedded_related_headlines_do_not_glue_stories():
@@ -210,7 +197,7 @@ def test_embedded_related_headlines_would_glue_stories_if_trusted(monkeypatch):
 
 # --- two languages -------------------------------------------------------------------
 
-_FACEBOOK_EN = _article(
+_FACEBOOK_EN = article(
     "fb-en",
     "Facebook suspends Cambridge Analytica over data on 50 million users",
     "Facebook said on Friday it had suspended Cambridge Analytica, the data firm that "
@@ -218,7 +205,7 @@ _FACEBOOK_EN = _article(
     "by Aleksandr Kogan's app thisisyourdigitallife.",
     lang="en",
 )
-_FACEBOOK_AR = _article(
+_FACEBOOK_AR = article(
     "fb-ar",
     "فيسبوك يعلق حساب شركة بيانات ساعدت حملة ترامب",
     "علقت شركة فيسبوك صفحة شركة Cambridge Analytica بعد تقارير عن احتفاظها ببيانات 50 "
@@ -226,7 +213,7 @@ _FACEBOOK_AR = _article(
     "وساعدت الشركة حملة Donald Trump في انتخابات 2016.",
     lang="ar",
 )
-_MATCH_EN = _article(
+_MATCH_EN = article(
     "match-en",
     "Liverpool thrash Watford 5-0 as Salah scores four",
     "Mohamed Salah scored four goals as Liverpool beat Watford 5-0 at Anfield on "
@@ -235,14 +222,14 @@ _MATCH_EN = _article(
 )
 
 
-_OTHER_MATCH_AR = _article(
+_OTHER_MATCH_AR = article(
     "other-match-ar",
     "مانشستر سيتي يكتسح ستوك بنتيجة 5-0",
     "فاز مانشستر سيتي على ستوك سيتي بنتيجة 5-0 في مباراة من Premier League أقيمت على ملعب "
     "الاتحاد، وسجل رحيم سترلينغ هدفين.",
     lang="ar",
 )
-_VISIT_AR = _article(
+_VISIT_AR = article(
     "visit-ar",
     "ترامب يستقبل ولي العهد السعودي في البيت الأبيض",
     "استقبل الرئيس الأمريكي Donald Trump ولي العهد السعودي الأمير محمد بن سلمان في البيت "
@@ -269,7 +256,7 @@ def test_two_languages_join_only_on_strong_signals(pair, together):
 
 
 def test_story_ids_are_stable_and_derived_from_article_ids(seeds_dir):
-    articles = [*_fixtures(seeds_dir), _match(0), _match(1)]
+    articles = [*seed_articles(seeds_dir), _match(0), _match(1)]
 
     first = group(articles)
     again = group(list(reversed(articles)))
@@ -284,7 +271,7 @@ def test_story_ids_are_stable_and_derived_from_article_ids(seeds_dir):
 
 
 def test_articles_in_a_story_keep_input_order(seeds_dir):
-    fixtures = _fixtures(seeds_dir)
+    fixtures = seed_articles(seeds_dir)
     shuffled = [fixtures[3], fixtures[0], fixtures[4], fixtures[2], fixtures[1]]
 
     (story,) = group(shuffled)
