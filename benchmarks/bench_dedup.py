@@ -22,8 +22,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench_group import load  # noqa: E402
 
-from briefing import dedup as dedup_module  # noqa: E402
 from briefing.models import DedupResult  # noqa: E402
+from briefing.stories import dedup as dedup_module  # noqa: E402
 
 
 def run(articles: list, sample_mod: int) -> tuple[DedupResult, float]:

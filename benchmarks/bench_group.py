@@ -24,9 +24,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from briefing.dedup import dedup  # noqa: E402
-from briefing.group import group  # noqa: E402
 from briefing.models import Article  # noqa: E402
+from briefing.stories.dedup import dedup  # noqa: E402
+from briefing.stories.group import group  # noqa: E402
 
 
 def load(path: str | Path) -> tuple[list[Article], list[str | None]]:

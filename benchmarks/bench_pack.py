@@ -19,12 +19,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from briefing.clean import clean  # noqa: E402
-from briefing.ingest import ingest  # noqa: E402
+from briefing.digest.pack import pack  # noqa: E402
+from briefing.digest.tokens import counter_for  # noqa: E402
 from briefing.models import Story  # noqa: E402
-from briefing.pack import pack  # noqa: E402
+from briefing.sources.clean import clean  # noqa: E402
+from briefing.sources.ingest import ingest  # noqa: E402
 from briefing.text import normalize  # noqa: E402
-from briefing.tokens import counter_for  # noqa: E402
 
 # (fact, pattern on normalised text: digits ASCII, alef/ya/ta-marbuta folded, no diacritics)
 FACTS = [

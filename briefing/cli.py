@@ -251,7 +251,7 @@ def prompts() -> None:
 @prompts.command("list")
 def prompts_list() -> None:
     """Every prompt version, latest last, with its sha256."""
-    from . import prompts as registry
+    from .digest import prompts as registry
     from .errors import BriefError
 
     try:
@@ -269,7 +269,7 @@ def prompts_show(prompt_id: str) -> None:
     """Print a prompt file as it is, e.g. `brief prompts show story` or `story.v1`."""
     from pathlib import Path
 
-    from . import prompts as registry
+    from .digest import prompts as registry
     from .errors import BriefError
 
     task, _, version = prompt_id.replace("=", ".").partition(".")

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from briefing.answer import AnswerInvalid, OverviewAnswer, StoryAnswer, extract_json, parse
+from briefing.digest.answer import AnswerInvalid, OverviewAnswer, StoryAnswer, extract_json, parse
 
 IDS = {"ids": {"A1", "A2", "A3"}}
 

@@ -12,69 +12,103 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "briefing"
 STAGES = {
-    "ingest",
-    "clean",
-    "dedup",
-    "group",
-    "pack",
-    "generate",
-    "extractive",
-    "llm_engine",
-    "verify",
-    "render_md",
-    "render_docx",
-    "render_json",
-    "render_html",
+    "sources.ingest",
+    "sources.clean",
+    "stories.dedup",
+    "stories.group",
+    "digest.pack",
+    "digest.generate",
+    "digest.extractive",
+    "digest.verify",
+    "render.md",
+    "render.docx",
+    "render.json",
+    "render.html",
 }
+SUBPACKAGES = {"sources", "stories", "digest", "render", "pipeline"}
+
+
+def module_name(path: Path) -> str:
+    """``briefing/digest/verify.py`` -> ``digest.verify``; a package's ``__init__`` is the
+    package itself."""
+    parts = path.relative_to(PACKAGE).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
 
 
 def imported_modules(path: Path) -> set[str]:
+    """Every ``briefing`` module the file imports, as a dotted name below ``briefing``,
+    relative imports resolved; ``from X import name`` counts ``X.name`` too, since the name
+    may be a module."""
+    here = module_name(path).split(".") if module_name(path) else []
+    package = here if path.name == "__init__.py" else here[:-1]
     tree = ast.parse(path.read_text(encoding="utf-8"))
     found: set[str] = set()
     for node in ast.walk(tree):
-        if isinstance(node, ast.ImportFrom) and node.level >= 1:
-            if node.module:
-                found.add(node.module.split(".")[0])
-            found.update(alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("briefing."):
-            found.add(node.module.split(".")[1])
+        if isinstance(node, ast.ImportFrom):
+            if node.level >= 1:
+                base = package[: len(package) - (node.level - 1)]
+                target = [*base, *(node.module.split(".") if node.module else [])]
+            elif (node.module or "").startswith("briefing"):
+                target = node.module.split(".")[1:]
+            else:
+                continue
+            if target:
+                found.add(".".join(target))
+            found.update(".".join([*target, alias.name]) for alias in node.names)
         elif isinstance(node, ast.Import):
-            found.update(a.name.split(".")[1] for a in node.names if a.name.startswith("briefing."))
+            found.update(
+                a.name.split(".", 1)[1] for a in node.names if a.name.startswith("briefing.")
+            )
     return found
 
 
-MODULES = sorted(str(p.relative_to(PACKAGE).with_suffix("")) for p in PACKAGE.rglob("*.py"))
+MODULES = sorted(module_name(p) or "__init__" for p in PACKAGE.rglob("*.py"))
+
+
+def _path(module: str) -> Path:
+    if module == "__init__":
+        return PACKAGE / "__init__.py"
+    candidate = PACKAGE / (module.replace(".", "/") + ".py")
+    return candidate if candidate.exists() else PACKAGE / module.replace(".", "/") / "__init__.py"
 
 
 @pytest.mark.parametrize("module", MODULES)
 def test_only_pipeline_imports_stages(module: str) -> None:
-    if module.split("/")[0] in {"pipeline", "cli"}:
+    if module.split(".")[0] in {"pipeline", "cli"}:
         return
-    stages = imported_modules(PACKAGE / f"{module}.py") & STAGES - {module}
+    stages = imported_modules(_path(module)) & STAGES - {module}
     assert not stages, f"{module} imports stage(s) {stages}; only the pipeline wires stages"
 
 
 def test_the_pipeline_is_where_stages_are_wired() -> None:
     wired = set().union(*(imported_modules(p) for p in (PACKAGE / "pipeline").glob("*.py")))
     assert {
-        "ingest",
-        "clean",
-        "dedup",
-        "group",
-        "pack",
-        "generate",
-        "extractive",
-        "verify",
-        "render_md",
-        "render_docx",
+        "sources.ingest",
+        "sources.clean",
+        "stories.dedup",
+        "stories.group",
+        "digest.pack",
+        "digest.generate",
+        "digest.extractive",
+        "digest.verify",
+        "render.md",
+        "render.docx",
     } <= wired
+
+
+def test_folders_show_the_pipeline() -> None:
+    """STYLE.md principle 6: stages live in subpackages named after the pipeline; only
+    shared values, errors, text helpers, config and the CLI stay at the top."""
+    top = {p.stem for p in PACKAGE.glob("*.py")}
+    assert top <= {"__init__", "cli", "config", "errors", "models", "text"}, top
+    assert all(module.split(".")[0] in SUBPACKAGES for module in STAGES)
 
 
 @pytest.mark.parametrize("module", MODULES)
 def test_only_cli_prints(module: str) -> None:
     if module == "cli":
         return
-    tree = ast.parse((PACKAGE / f"{module}.py").read_text(encoding="utf-8"))
+    tree = ast.parse(_path(module).read_text(encoding="utf-8"))
     calls = [
         n
         for n in ast.walk(tree)

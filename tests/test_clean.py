@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from briefing.clean import clean, clean_article
-from briefing.ingest import ingest
 from briefing.models import Article
+from briefing.sources.clean import clean, clean_article
+from briefing.sources.ingest import ingest
 
 TODAY = date(2026, 11, 23)
 

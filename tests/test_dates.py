@@ -1,4 +1,4 @@
-"""Tests for briefing.dates: which phrases are dates, which are not, and their spans."""
+"""Tests for briefing.sources.dates: which phrases are dates, which are not, and their spans."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from briefing.dates import FoundDate, find_dates, parse_date
+from briefing.sources.dates import FoundDate, find_dates, parse_date
 
 REF = datetime.date(2026, 11, 23)  # a Monday, months after the seed articles
 

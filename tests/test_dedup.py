@@ -8,8 +8,8 @@ import re
 import pytest
 from raw_articles import article, seed_articles
 
-from briefing.dedup import dedup
 from briefing.models import DedupResult
+from briefing.stories.dedup import dedup
 
 _ARABIC_INDIC = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
 _ADDED = "وأضاف البيان أن الاجتماع المقبل للمجموعة سيعقد في العاصمة الأردنية عمّان قبل نهاية العام."

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from briefing.clean import clean
-from briefing.extractive import summarise
-from briefing.ingest import ingest
+from briefing.digest.extractive import summarise
 from briefing.models import Article, Story
+from briefing.sources.clean import clean
+from briefing.sources.ingest import ingest
 from briefing.text import terms
 
 FACT_FOUR = [  # four outlets paraphrase one fact

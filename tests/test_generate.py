@@ -11,14 +11,14 @@ import pytest
 from fake_openai import FakeOpenAI, Reply, Status
 from llm_answers import answering, ids_in, story_answer
 
-from briefing import prompts
-from briefing.cache import Store
+from briefing.digest import prompts
+from briefing.digest.cache import Store
+from briefing.digest.generate import Engine, generate, overview
+from briefing.digest.llm import Endpoint, LLMClient
+from briefing.digest.pack import pack
+from briefing.digest.verify import verify
 from briefing.errors import LLMAuthError
-from briefing.generate import Engine, generate, overview
-from briefing.llm import Endpoint, LLMClient
 from briefing.models import Article, Story
-from briefing.pack import pack
-from briefing.verify import verify
 
 ARTICLES = tuple(
     Article(

@@ -8,9 +8,9 @@ import re
 import pytest
 from raw_articles import article, seed_articles
 
-from briefing import group as group_module
-from briefing.group import group
 from briefing.models import Article, Story
+from briefing.stories import group as group_module
+from briefing.stories.group import group
 
 
 def _event(event: int, variant: int, **meta: str) -> Article:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from briefing.ingest import ingest
+from briefing.sources.ingest import ingest
 
 
 def write(path: Path, content: str | bytes) -> Path:
@@ -242,7 +242,7 @@ def test_malformed_files_are_problems_not_crashes(
 def test_gzip_that_unpacks_too_large_is_refused(tmp_path: Path, monkeypatch) -> None:
     import gzip
 
-    from briefing import ingest as ingest_module
+    from briefing.sources import ingest as ingest_module
 
     monkeypatch.setattr(ingest_module, "MAX_FILE_BYTES", 1000)
     f = write(tmp_path / "bomb.jsonl.gz", gzip.compress(b" " * 100_000))

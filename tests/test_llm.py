@@ -9,8 +9,8 @@ from collections.abc import Iterator
 import pytest
 from fake_openai import Delay, FakeOpenAI, Reply, Status
 
+from briefing.digest.llm import Endpoint, LLMClient
 from briefing.errors import LLMAuthError, LLMModelError, LLMRequestError, LLMUnavailableError
-from briefing.llm import Endpoint, LLMClient
 
 MESSAGES = [{"role": "user", "content": "hi"}]
 SCHEMA = {"type": "object", "properties": {"a": {"type": "integer"}}}

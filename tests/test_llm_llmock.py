@@ -8,7 +8,7 @@ from llmock.chaos import ChaosSettings
 from llmock.testing import LLMockServer
 from llmock.verdict import judge
 
-from briefing.llm import Endpoint, LLMClient
+from briefing.digest.llm import Endpoint, LLMClient
 
 
 def test_llmock_finds_no_fault_in_the_retry_policy() -> None:

@@ -15,7 +15,8 @@ import pytest
 from fake_openai import FakeOpenAI, Reply, Status
 from llm_answers import answering, ids_in, story_answer
 
-from briefing import config, prompts
+from briefing import config
+from briefing.digest import prompts
 from briefing.errors import ConfigError, LLMAuthError, PromptError
 from briefing.pipeline import MakeOptions, make
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from briefing.errors import OutputError
-from briefing.output import write_atomic
+from briefing.render.output import write_atomic
 
 
 def test_writes_file_and_creates_folder(tmp_path: Path) -> None:

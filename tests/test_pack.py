@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from briefing.digest.pack import pack
 from briefing.models import Article, Story
-from briefing.pack import pack
 
 
 def count(text: str) -> int:  # a deterministic stand-in tokenizer: one token per 4 chars

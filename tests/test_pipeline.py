@@ -13,7 +13,7 @@ from pathlib import Path
 import docx
 import pytest
 
-from briefing import extractive
+from briefing.digest import extractive
 from briefing.errors import ConfigError, NoArticlesError, NoEndpointError
 from briefing.pipeline import MakeOptions, make
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from briefing import prompts
+from briefing.digest import prompts
 from briefing.errors import PromptError
 from briefing.models import PromptRef
 

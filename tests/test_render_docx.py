@@ -16,7 +16,7 @@ from docx.oxml.ns import qn
 from docx.shared import Pt
 from docx.text.paragraph import Paragraph
 
-from briefing import render_docx
+from briefing.render import docx as render_docx
 
 ARABIC = re.compile("[\u0600-\u06ff]")
 # Schema order (CT_RPr, CT_PPr) of the elements the renderer writes.

@@ -9,7 +9,7 @@ from html.parser import HTMLParser
 
 from briefing_samples import sample_briefing
 
-from briefing import render_html
+from briefing.render import html as render_html
 
 ARABIC = re.compile("[\u0600-\u06ff]")
 

@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 from briefing_samples import ENAB, STORY_OK, WIRE, sample_briefing
 
-from briefing import render_json
 from briefing.models import Point
+from briefing.render import json as render_json
 
 
 @pytest.fixture(scope="module")

@@ -12,8 +12,8 @@ import markdown
 import pytest
 from briefing_samples import REUTERS, STORY_OK, WIRE, sample_briefing
 
-from briefing import render_md
 from briefing.models import Briefing, Point
+from briefing.render import md as render_md
 
 GOLDEN = Path(__file__).parent / "golden" / "sample_briefing.md"
 ARABIC = re.compile("[\u0600-\u06ff]")

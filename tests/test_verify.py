@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from briefing.digest.verify import verify
 from briefing.models import Article, Point, Section, Story, StoryDigest
-from briefing.verify import verify
 
 A1 = Article(id="a1", title="T1", text="The minister arrived in Riyadh on Sunday.", origin="1")
 A2 = Article(id="a2", title="T2", text="Talks ended on Monday.", origin="2")

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from briefing.clean import clean_article
-from briefing.ingest import ingest
-from briefing.web import html_to_text
+from briefing.sources.clean import clean_article
+from briefing.sources.ingest import ingest
+from briefing.sources.web import html_to_text
 
 RSS = """<?xml version="1.0" encoding="UTF-8"?>
 <rss version="2.0"><channel><title>قناة الإخبارية</title><language>ar</language>

@@ -14,8 +14,9 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from .. import __version__, clean, dedup, extractive, group, ingest, verify
+from .. import __version__
 from ..config import endpoint_configured
+from ..digest import extractive, verify
 from ..errors import ConfigError, NoArticlesError, NoEndpointError
 from ..models import (
     Article,
@@ -27,7 +28,9 @@ from ..models import (
     Story,
     StoryDigest,
 )
-from ..output import write_atomic
+from ..render.output import write_atomic
+from ..sources import clean, ingest
+from ..stories import dedup, group
 from .llm_run import OUTPUT_ESTIMATE, LLMRun, Plan, PlannedCall, failed_digest, llm_notice
 from .options import ENGINES, FORMATS, MakeOptions, Progress
 
@@ -228,18 +231,18 @@ def _sources(stories: Sequence[Story]) -> tuple[Article, ...]:
 
 def _render(briefing: Briefing, fmt: str) -> bytes:
     if fmt == "md":
-        from .. import render_md
+        from ..render import md as render_md
 
         return render_md.render(briefing).encode("utf-8")
     if fmt == "json":
-        from .. import render_json
+        from ..render import json as render_json
 
         return render_json.render(briefing).encode("utf-8")
     if fmt == "html":
-        from .. import render_html
+        from ..render import html as render_html
 
         return render_html.render(briefing).encode("utf-8")
-    from .. import render_docx
+    from ..render import docx as render_docx
 
     return render_docx.render(briefing)
 

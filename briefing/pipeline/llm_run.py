@@ -66,11 +66,11 @@ class LLMRun:
     """The LLM engine's state for one run: client, prompts, cache, tokenizer."""
 
     def __init__(self, options: MakeOptions) -> None:
-        from .. import prompts
-        from ..cache import Store
-        from ..generate import Engine
-        from ..llm import PLACEHOLDER_KEY, Endpoint, LLMClient
-        from ..tokens import counter_for
+        from ..digest import prompts
+        from ..digest.cache import Store
+        from ..digest.generate import Engine
+        from ..digest.llm import PLACEHOLDER_KEY, Endpoint, LLMClient
+        from ..digest.tokens import counter_for
 
         self.options = options
         s = options.settings.llm
@@ -80,7 +80,7 @@ class LLMRun:
         overview_prompt = _optional_prompt(prompts, "overview", pins.get("overview"))
         self.counter = counter_for(s.model)
         empty = story_prompt.render(articles="", article_ids="", schema="{}", max_points="7")
-        from ..answer import json_schema
+        from ..digest.answer import json_schema
 
         schema_tokens = self.counter.count(str(json_schema("StoryAnswer")))
         self.overhead = self.counter.count("\n".join(empty)) + schema_tokens
@@ -114,7 +114,7 @@ class LLMRun:
         )
 
     def pack(self, story: Story) -> PackedStory:
-        from .. import pack
+        from ..digest import pack
 
         return pack.pack(story, self.budget, self.counter.count, self.counter.name)
 
@@ -134,7 +134,7 @@ class LLMRun:
         return Plan(s.model, self.counter.name, calls, s.prices())
 
     def generate_all(self, packed: Sequence[PackedStory], report: Progress) -> list[StoryDigest]:
-        from .. import generate
+        from ..digest import generate
 
         s = self.options.settings.llm
         done = 0
@@ -158,7 +158,7 @@ class LLMRun:
         return [r for r in results if r is not None]
 
     def overview(self, digests: Sequence[StoryDigest]) -> tuple[tuple[Section, ...], list[Problem]]:
-        from .. import generate
+        from ..digest import generate
         from ..errors import BriefError
 
         try:

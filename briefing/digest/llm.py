@@ -21,7 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from .errors import LLMAuthError, LLMModelError, LLMRequestError, LLMUnavailableError
+from ..errors import LLMAuthError, LLMModelError, LLMRequestError, LLMUnavailableError
 
 log = logging.getLogger(__name__)
 

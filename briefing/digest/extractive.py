@@ -19,9 +19,9 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from ..models import Article, Point, Section, Story, StoryDigest
+from ..text import clause_terms, coverage, looks_like_sentence, split_sentences, terms
 from .describe import story_facts
-from .models import Article, Point, Section, Story, StoryDigest
-from .text import clause_terms, coverage, looks_like_sentence, split_sentences, terms
 
 ENGINE = "extractive"
 ENGINE_VERSION = "1"

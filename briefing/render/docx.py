@@ -26,8 +26,8 @@ from docx.shared import Inches, Pt
 from docx.styles.style import ParagraphStyle
 from docx.text.paragraph import Paragraph
 
-from briefing._render_common import Block, is_rtl, outline
-from briefing.models import Briefing, Lang
+from ..models import Briefing, Lang
+from .common import Block, is_rtl, outline
 
 LATIN_FONT = "Calibri"
 HEADING_FONT = "Calibri Light"

@@ -15,8 +15,8 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from .models import Article, Point, Problem, StoryDigest
-from .text import detect_lang, normalize, terms, to_ascii_digits
+from ..models import Article, Point, Problem, StoryDigest
+from ..text import detect_lang, normalize, terms, to_ascii_digits
 
 MIN_SUPPORT = 1 / 3  # share of a point's content terms its same-language sources must hold
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")

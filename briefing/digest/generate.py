@@ -16,14 +16,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..errors import AnswerError, LLMError, LLMFatalError
+from ..models import PackedArticle, PackedStory, Point, PromptRef, Section, StoryDigest
+from ..text import detect_lang
 from . import answer as answers
 from .cache import Store, cache_key
 from .describe import story_facts
-from .errors import AnswerError, LLMError, LLMFatalError
 from .llm import LLMClient
-from .models import PackedArticle, PackedStory, Point, PromptRef, Section, StoryDigest
 from .prompts import Prompt
-from .text import detect_lang
 
 log = logging.getLogger(__name__)
 

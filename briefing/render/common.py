@@ -16,7 +16,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Literal
 
-from briefing.models import (
+from ..models import (
     Article,
     Briefing,
     Duplicate,

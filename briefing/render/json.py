@@ -13,7 +13,7 @@ import json
 from dataclasses import asdict
 from typing import Any
 
-from briefing.models import (
+from ..models import (
     Article,
     Briefing,
     Duplicate,

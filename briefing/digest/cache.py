@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .errors import ConfigError
+from ..errors import ConfigError
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS answers (

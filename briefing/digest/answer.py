@@ -29,7 +29,7 @@ from pydantic import (
     model_validator,
 )
 
-from .text import detect_lang
+from ..text import detect_lang
 
 MAX_POINTS = 7
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from .models import Story
+from ..models import Story
 
 
 def story_facts(lang: str, story: Story) -> tuple[str, ...]:

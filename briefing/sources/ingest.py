@@ -22,11 +22,11 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
+from ..errors import ArticleError
+from ..models import Article, IngestResult, InputFile, Problem
+from ..text import looks_like_sentence, normalize, split_sentences
 from . import web
 from .dates import parse_date
-from .errors import ArticleError
-from .models import Article, IngestResult, InputFile, Problem
-from .text import looks_like_sentence, normalize, split_sentences
 
 TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text"}
 JSON_SUFFIXES = {".json"}

@@ -13,8 +13,8 @@ from __future__ import annotations
 import re
 from itertools import groupby
 
-from briefing._render_common import Block, Span, outline
-from briefing.models import Briefing
+from ..models import Briefing
+from .common import Block, Span, outline
 
 # Characters that mean something anywhere in a line. "<" and "&" become entities
 # because Python-Markdown does not accept "\<"; the others take a backslash.

@@ -45,8 +45,8 @@ from array import array
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 
-from briefing.models import Article, DedupResult, Duplicate
-from briefing.text import shingles, words
+from ..models import Article, DedupResult, Duplicate
+from ..text import shingles, words
 
 logger = logging.getLogger(__name__)
 

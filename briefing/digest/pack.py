@@ -14,8 +14,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from .models import Article, PackedArticle, PackedStory, Story
-from .text import clause_terms, coverage, normalize, split_sentences, terms
+from ..models import Article, PackedArticle, PackedStory, Story
+from ..text import clause_terms, coverage, normalize, split_sentences, terms
 
 REPEATED = 0.5  # share of a clause's terms one earlier sentence must hold to carry it
 CARRIED = 0.6  # share of a sentence's terms, in carried clauses, that makes it a repeat

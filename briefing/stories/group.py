@@ -41,8 +41,8 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from briefing.models import Article, Story
-from briefing.text import normalize, terms
+from ..models import Article, Story
+from ..text import normalize, terms
 
 logger = logging.getLogger(__name__)
 

@@ -21,8 +21,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from .errors import PromptError
-from .models import PromptRef
+from ..errors import PromptError
+from ..models import PromptRef
 
 ENV_VAR = "BRIEF_PROMPTS_DIR"
 _FILENAME = re.compile(r"(?P<id>[a-z][a-z0-9_-]*)\.v(?P<version>[1-9][0-9]*)\.md")
@@ -79,7 +79,7 @@ def prompt_dir() -> Path:
                 f"<task>.v<N>.md files, or unset it to use the bundled prompts."
             )
         return path
-    here = Path(__file__).resolve().parent
+    here = Path(__file__).resolve().parent.parent  # the briefing package
     for candidate in (here / "prompt_files", here.parent / "prompts"):
         if candidate.is_dir() and any(candidate.glob("*.v*.md")):
             return candidate

@@ -17,9 +17,9 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date
 
+from ..models import Article
+from ..text import detect_lang, looks_like_sentence, normalize, strip_diacritics
 from .dates import find_dates
-from .models import Article
-from .text import detect_lang, looks_like_sentence, normalize, strip_diacritics
 
 _INVISIBLE = re.compile(
     "[\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff"

@@ -17,7 +17,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-from briefing.text import strip_diacritics, to_ascii_digits
+from ..text import strip_diacritics, to_ascii_digits
 
 __all__ = ["FoundDate", "find_dates", "parse_date"]
 

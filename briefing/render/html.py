@@ -12,8 +12,8 @@ import html
 import re
 from itertools import groupby
 
-from ._render_common import Block, Span, outline
-from .models import Briefing
+from ..models import Briefing
+from .common import Block, Span, outline
 
 _CITE = re.compile(r"\[(\d+)\]")
 _CSS = """
