@@ -18,7 +18,8 @@ bug and keeps its traceback.
     │   ├── LLMRequestError   400/422: one request refused (too long, filtered): one story fails
     │   └── LLMUnavailableError  retries exhausted on 408/409/429/5xx, timeouts, connection errors
     ├── AnswerError           the model's answer stayed invalid after the re-ask
-    └── OutputError           an output file could not be written
+    ├── OutputError           an output file could not be written
+    └── LockedError           another run holds the folder's lock
 """
 
 from __future__ import annotations
@@ -87,3 +88,7 @@ class AnswerError(BriefError):
 
 class OutputError(BriefError):
     """An output file could not be written."""
+
+
+class LockedError(BriefError):
+    """Another `brief` run holds the lock on the folder (its pid and start are named)."""

@@ -25,7 +25,7 @@ STAGES = {
     "render.json",
     "render.html",
 }
-SUBPACKAGES = {"sources", "stories", "digest", "render", "pipeline"}
+SUBPACKAGES = {"sources", "stories", "digest", "render", "daily", "pipeline"}
 
 
 def module_name(path: Path) -> str:
