@@ -74,6 +74,7 @@ class Problem:
     where: str  # a file path, "path:line", or "story 3"
     message: str  # an instruction the user can follow
     severity: Literal["warning", "error"] = "warning"
+    ar: str | None = None  # the message in Arabic, for notes a reader of Arabic sees
 
     def __str__(self) -> str:
         return f"{self.where}: {self.message}"
@@ -149,17 +150,49 @@ class PackedStory:
 
 
 @dataclass(frozen=True, slots=True)
+class Evidence:
+    """One source sentence a point rests on: ``A2.4`` in the prompt is sentence 4 of the
+    story's second article. ``text`` is the sentence exactly as the article has it."""
+
+    article_id: str
+    sentence: int  # 1-based, as numbered for the model
+    text: str
+
+
+CheckName = Literal[
+    "citation", "quote", "number", "date", "language", "support", "parity", "model", "injection"
+]
+ModelVerdict = Literal["supported", "partly", "unsupported", "contradicted"]
+
+
+@dataclass(frozen=True, slots=True)
+class Flag:
+    """A check a point failed, explained for a reader in both languages. The point stays
+    visible; the flag is shown on it where it stands."""
+
+    check: CheckName
+    en: str
+    ar: str
+
+
+@dataclass(frozen=True, slots=True)
 class Point:
     """One statement of a digest, with the ids of the articles it rests on.
 
     ``quote_of`` is set when the text is quoted verbatim from that article (the
     extractive engine quotes every sentence it selects; an LLM marks direct quotes).
+    ``evidence`` holds the source sentences it rests on; ``flags`` the checks it failed
+    (empty when every check passed). ``model_check`` is the model's verdict on it, or
+    None when no model checked it (the check was off, failed, or there is no LLM).
     """
 
     text: str
     citations: tuple[str, ...]
     quote_of: str | None = None
     speaker: str | None = None  # who the quoted article says spoke the words
+    evidence: tuple[Evidence, ...] = ()
+    flags: tuple[Flag, ...] = ()
+    model_check: ModelVerdict | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -220,6 +253,15 @@ class Notice:
 
 
 @dataclass(frozen=True, slots=True)
+class Quarantined:
+    """A passage of an article that addresses an AI or gives it instructions: never sent
+    to the model, and named in the briefing so a reader knows which article carried it."""
+
+    article_id: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
 class Briefing:
     """The finished briefing, ready to render.
 
@@ -235,6 +277,7 @@ class Briefing:
     overview: tuple[Section, ...] = ()
     duplicates: tuple[Duplicate, ...] = ()
     problems: tuple[Problem, ...] = field(default=())
+    quarantined: tuple[Quarantined, ...] = ()
 
     def numbering(self) -> dict[str, int]:
         """Article id -> the 1-based number it is cited by (``[n]``) in the sources list."""
