@@ -209,6 +209,16 @@ class Section:
 
 
 @dataclass(frozen=True, slots=True)
+class Update:
+    """The story continues one told in an earlier briefing (the daily run): the reader is
+    told it is an update («تحديث») and which of its articles are new since then."""
+
+    previous_date: str  # YYYY-MM-DD of the earlier briefing
+    previous_headline: str
+    new_article_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class StoryDigest:
     """What an engine made of one story."""
 
@@ -218,6 +228,7 @@ class StoryDigest:
     status: Literal["ok", "failed"] = "ok"
     error: str | None = None
     trimmed: tuple[tuple[str, int], ...] = ()  # (article id, percent of text cut to fit)
+    update: Update | None = None  # set when it continues a story of an earlier briefing
 
     def section(self, lang: Lang) -> Section | None:
         return next((s for s in self.sections if s.lang == lang), None)
