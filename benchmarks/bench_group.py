@@ -1,12 +1,30 @@
-"""Measure `group` against labelled stories, and time dedup + group on a large pool.
+"""Score `group` against editors' story labels, and time dedup + group on a large pool.
 
     python benchmarks/bench_group.py /work/shared/data/ant_events_dev.jsonl \\
-        [--pool /work/shared/data/ant_pool_10k.jsonl.gz] [--also wikiref220.jsonl]
+        [--labels benchmarks/data/ant_day_*.labels.jsonl \\
+         --texts /work/shared/data/ant_pool_31k.jsonl.gz] \\
+        [--also wikiref220.jsonl] [--errors 5] [--pool /work/shared/data/ant_pool_10k.jsonl.gz]
 
-For each labelled file: pairwise precision, recall and F1 (a pair of articles is
-"together" when they share a story), the adjusted Rand index, and the wall time. For
-the pool: wall time and peak resident memory of dedup then group. The data stay where they are:
-never copy them into the repository.
+A labelled day is either a JSONL file whose records carry their own ``cluster`` label
+(the positional files and ``--also``), or a labels file of ``{"id", "cluster"}`` lines
+(``--labels``, kept in ``benchmarks/data``) whose texts are looked up by id in
+``--texts`` (default: the ``--pool`` file): the texts stay in ``/work/shared/data``,
+whose licences forbid copying them into the repository.
+
+Each day goes through the stages as ``brief make`` runs them: ``ingest`` (of a
+temporary JSONL file), ``clean`` (with the day's newest publication date as today),
+``dedup``, then ``group``. An article dropped as a duplicate counts as a member of the
+story of the article it repeats, as the briefing lists it there.
+
+For each day, and for all days together: pairwise precision, recall and F1 (a pair of
+articles is "together" when they share a story; all days together sum the pairs of each
+day, as articles of two days are never compared), B-cubed precision, recall and F1 (per
+article: the share of its found story that belongs to its labelled story, and of its
+labelled story that it was found with; averaged over articles), the adjusted Rand index
+and the time ``group`` took. ``--errors N`` lists, per day, the N labelled stories split
+the most and the N found stories that merge the most labels, with their titles.
+
+``--pool`` also times dedup then group on a large pool, with peak resident memory.
 """
 
 from __future__ import annotations
@@ -16,15 +34,20 @@ import gzip
 import json
 import resource
 import sys
+import tempfile
 import time
-from collections import Counter
-from collections.abc import Sequence
+from collections import Counter, defaultdict
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date
 from math import comb
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from briefing.models import Article  # noqa: E402
+from briefing.sources.clean import clean  # noqa: E402
+from briefing.sources.ingest import ingest  # noqa: E402
 from briefing.stories.dedup import dedup  # noqa: E402
 from briefing.stories.group import group  # noqa: E402
 
@@ -32,61 +55,298 @@ from briefing.stories.group import group  # noqa: E402
 def load(path: str | Path) -> tuple[list[Article], list[str | None]]:
     """The articles of a JSONL (or .jsonl.gz) file and their ``cluster`` labels."""
     path = Path(path)
-    opener = gzip.open if path.suffix == ".gz" else open
     articles: list[Article] = []
     labels: list[str | None] = []
-    with opener(path, "rt", encoding="utf-8") as lines:
-        for lineno, line in enumerate(lines, start=1):
-            if not line.strip():
-                continue
-            record = json.loads(line)
-            articles.append(
-                Article(
-                    id=str(record["id"]),
-                    title=record.get("title") or "",
-                    text=record.get("text") or "",
-                    origin=f"{path}:{lineno}",
-                    source=record.get("source"),
-                    url=record.get("url"),
-                    published=record.get("published"),
-                    lang=record.get("lang") or "und",
-                )
+    for lineno, record in _records(path):
+        articles.append(
+            Article(
+                id=str(record["id"]),
+                title=record.get("title") or "",
+                text=record.get("text") or "",
+                origin=f"{path}:{lineno}",
+                source=record.get("source"),
+                url=record.get("url"),
+                published=record.get("published"),
+                lang=record.get("lang") or "und",
             )
-            labels.append(record.get("cluster"))
+        )
+        labels.append(record.get("cluster"))
     return articles, labels
+
+
+def _records(path: Path) -> Iterator[tuple[int, dict]]:
+    opener = gzip.open if path.suffix == ".gz" else open
+    try:
+        with opener(path, "rt", encoding="utf-8") as lines:
+            for lineno, line in enumerate(lines, start=1):
+                if not line.strip():
+                    continue
+                try:
+                    record = json.loads(line)
+                except json.JSONDecodeError as exc:
+                    sys.exit(f"{path}:{lineno}: not valid JSON ({exc.msg}); fix or drop the line.")
+                if not isinstance(record, dict) or "id" not in record:
+                    sys.exit(f"{path}:{lineno}: expected a JSON object with an 'id'.")
+                yield lineno, record
+    except OSError as exc:
+        sys.exit(f"{path}: cannot read it ({exc.strerror or exc}); check the path.")
+
+
+# --- scores ---------------------------------------------------------------------------
+
+
+@dataclass
+class Counts:
+    """What the scores of one day, or of several days together, are computed from."""
+
+    articles: int = 0
+    pairs_both: int = 0  # pairs together in the labels and in the found stories
+    pairs_truth: int = 0
+    pairs_found: int = 0
+    pairs_all: int = 0  # pairs within one day: the ARI's universe
+    bcubed_precision: float = 0.0  # sums over articles
+    bcubed_recall: float = 0.0
+    seconds: float = 0.0
+    days: list[str] = field(default_factory=list)
+
+    def add(self, other: Counts) -> None:
+        for name in (
+            "articles",
+            "pairs_both",
+            "pairs_truth",
+            "pairs_found",
+            "pairs_all",
+            "bcubed_precision",
+            "bcubed_recall",
+            "seconds",
+        ):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.days.extend(other.days)
+
+
+def counts(truth: Sequence[object], found: Sequence[object]) -> Counts:
+    """Pair and B-cubed counts of one day's labels against the stories found."""
+    joint = Counter(zip(truth, found, strict=True))
+    truth_sizes, found_sizes = Counter(truth), Counter(found)
+    result = Counts(articles=len(truth), pairs_all=comb(len(truth), 2))
+    result.pairs_both = sum(comb(n, 2) for n in joint.values())
+    result.pairs_truth = sum(comb(n, 2) for n in truth_sizes.values())
+    result.pairs_found = sum(comb(n, 2) for n in found_sizes.values())
+    for (label, story), n in joint.items():  # n articles share this label and story
+        result.bcubed_precision += n * n / found_sizes[story]
+        result.bcubed_recall += n * n / truth_sizes[label]
+    return result
+
+
+def scores(c: Counts) -> dict[str, float]:
+    precision = c.pairs_both / c.pairs_found if c.pairs_found else 1.0
+    recall = c.pairs_both / c.pairs_truth if c.pairs_truth else 1.0
+    b_precision = c.bcubed_precision / c.articles if c.articles else 1.0
+    b_recall = c.bcubed_recall / c.articles if c.articles else 1.0
+    expected = c.pairs_truth * c.pairs_found / c.pairs_all if c.pairs_all else 0.0
+    top = (c.pairs_truth + c.pairs_found) / 2
+    return {
+        "precision": precision,
+        "recall": recall,
+        "f1": _f1(precision, recall),
+        "b_precision": b_precision,
+        "b_recall": b_recall,
+        "b_f1": _f1(b_precision, b_recall),
+        "ari": (c.pairs_both - expected) / (top - expected) if top != expected else 1.0,
+    }
 
 
 def pair_scores(truth: Sequence[object], predicted: Sequence[object]) -> dict[str, float]:
     """Pairwise precision, recall, F1 and the adjusted Rand index of two labellings."""
-    both = sum(comb(c, 2) for c in Counter(zip(truth, predicted, strict=True)).values())
-    in_truth = sum(comb(c, 2) for c in Counter(truth).values())
-    in_predicted = sum(comb(c, 2) for c in Counter(predicted).values())
-    precision = both / in_predicted if in_predicted else 1.0
-    recall = both / in_truth if in_truth else 1.0
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    expected = in_truth * in_predicted / comb(len(truth), 2) if len(truth) > 1 else 0.0
-    top = (in_truth + in_predicted) / 2
-    ari = (both - expected) / (top - expected) if top != expected else 1.0
-    return {"precision": precision, "recall": recall, "f1": f1, "ari": ari}
+    found = scores(counts(truth, predicted))
+    return {name: found[name] for name in ("precision", "recall", "f1", "ari")}
+
+
+def _f1(precision: float, recall: float) -> float:
+    return 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+
+
+# --- labelled days --------------------------------------------------------------------
+
+
+@dataclass
+class Day:
+    name: str
+    records: list[dict]  # with title, text, source, url, published, lang
+    labels: dict[str, str]  # article id -> story label
+
+
+def labelled_file(path: str) -> Day:
+    """A JSONL file whose records carry their own ``cluster`` label."""
+    records, labels = [], {}
+    for lineno, record in _records(Path(path)):
+        if record.get("cluster") is None:
+            sys.exit(f"{path}:{lineno}: no 'cluster' label; give every article one.")
+        records.append(record)
+        labels[str(record["id"])] = str(record["cluster"])
+    _check_unique(path, records)
+    return Day(Path(path).name, records, labels)
+
+
+def labels_files(paths: Sequence[str], texts: str) -> list[Day]:
+    """Days given as ``{"id", "cluster"}`` lines, their texts looked up in ``texts``."""
+    wanted: dict[str, dict[str, str]] = {}
+    for path in paths:
+        labels: dict[str, str] = {}
+        for lineno, record in _records(Path(path)):
+            if record.get("cluster") is None:
+                sys.exit(f"{path}:{lineno}: no 'cluster' label; give every article one.")
+            article_id = str(record["id"])
+            if article_id in labels:
+                sys.exit(f"{path}:{lineno}: id {article_id!r} is labelled twice; keep one.")
+            labels[article_id] = str(record["cluster"])
+        wanted[path] = labels
+    every_id = {i for labels in wanted.values() for i in labels}
+    found = {
+        str(r["id"]): r for _, r in _records(Path(texts)) if str(r["id"]) in every_id
+    }  # a pool holds each id once; were it repeated, the last copy would win
+    days = []
+    for path, labels in wanted.items():
+        missing = [i for i in labels if i not in found]
+        if missing:
+            sys.exit(
+                f"{path}: {len(missing)} of its {len(labels)} ids are not in {texts} "
+                f"(first: {missing[0]!r}); pass the pool the labels were made from with --texts."
+            )
+        name = Path(path).name.removesuffix(".jsonl").removesuffix(".labels")
+        days.append(Day(name, [found[i] for i in labels], labels))
+    return days
+
+
+def _check_unique(path: str, records: list[dict]) -> None:
+    ids = Counter(str(r["id"]) for r in records)
+    repeated = [i for i, n in ids.items() if n > 1]
+    if repeated:
+        sys.exit(f"{path}: id {repeated[0]!r} names two articles; give each article its own id.")
+
+
+@dataclass
+class Result:
+    day: Day
+    counts: Counts
+    truth: list[str]  # per article, in input order
+    found: list[str]
+    titles: list[str]
+    stories: int
+
+
+def score_day(day: Day) -> Result:
+    """Run ingest -> clean -> dedup -> group on one day and count against its labels."""
+    with tempfile.TemporaryDirectory(prefix="bench-group-") as folder:
+        path = Path(folder) / "day.jsonl"
+        with path.open("w", encoding="utf-8") as out:
+            for record in day.records:
+                out.write(json.dumps({k: v for k, v in record.items() if k != "cluster"}) + "\n")
+        ingested = ingest([path])
+    if len(ingested.articles) != len(day.records):
+        sys.exit(
+            f"{day.name}: ingest read {len(ingested.articles)} of {len(day.records)} articles "
+            f"({'; '.join(str(p) for p in ingested.problems[:3])})."
+        )
+    record_of = {a.id: day.records[int(a.origin.rsplit(":", 1)[1]) - 1] for a in ingested.articles}
+    cleaned = clean(ingested.articles, reference=_today(ingested.articles))
+    deduped = dedup(cleaned)
+    start = time.perf_counter()
+    stories = group(deduped.articles)
+    elapsed = time.perf_counter() - start
+    story_of = {a.id: story.id for story in stories for a in story.articles}
+    for duplicate in deduped.duplicates:  # listed under the story of the article it repeats
+        story_of[duplicate.dropped.id] = story_of[duplicate.kept_id]
+    ids = [a.id for a in ingested.articles]
+    truth = [day.labels[str(record_of[i]["id"])] for i in ids]
+    found = [story_of[i] for i in ids]
+    result = counts(truth, found)
+    result.seconds = elapsed
+    result.days.append(day.name)
+    titles = [record_of[i].get("title") or "" for i in ids]
+    return Result(day, result, truth, found, titles, len(stories))
+
+
+def _today(articles: Sequence[Article]) -> date | None:
+    published = [a.published_date for a in articles if a.published_date]
+    return date.fromisoformat(max(published)) if published else None
+
+
+# --- report ---------------------------------------------------------------------------
+
+_HEADER = (
+    f"{'day':<24} {'articles':>8} {'stories':>7} {'found':>5}  "
+    f"{'pairwise P':>10} {'R':>5} {'F1':>5}  {'B-cubed P':>9} {'R':>5} {'F1':>5}  "
+    f"{'ARI':>5} {'group':>6}"
+)
+
+
+def _row(name: str, c: Counts, stories: int | str, found: int | str) -> str:
+    s = scores(c)
+    return (
+        f"{name:<24} {c.articles:>8} {stories:>7} {found:>5}  "
+        f"{s['precision']:>10.3f} {s['recall']:>5.3f} {s['f1']:>5.3f}  "
+        f"{s['b_precision']:>9.3f} {s['b_recall']:>5.3f} {s['b_f1']:>5.3f}  "
+        f"{s['ari']:>5.3f} {c.seconds:>5.2f}s"
+    )
+
+
+def report(results: Sequence[Result], errors: int = 0) -> Counts:
+    print(_HEADER)
+    total = Counts()
+    for r in results:
+        print(_row(r.day.name, r.counts, len(set(r.truth)), r.stories))
+        total.add(r.counts)
+    if len(results) > 1:
+        print(
+            _row(
+                "all together",
+                total,
+                sum(len(set(r.truth)) for r in results),
+                sum(r.stories for r in results),
+            )
+        )
+    for r in results if errors else ():
+        _show_errors(r, errors)
+    return total
+
+
+def _show_errors(r: Result, limit: int) -> None:
+    """The labelled stories split the most, and the found stories merging the most labels."""
+    by_label: dict[str, list[int]] = defaultdict(list)
+    by_story: dict[str, list[int]] = defaultdict(list)
+    for index, (label, story) in enumerate(zip(r.truth, r.found, strict=True)):
+        by_label[label].append(index)
+        by_story[story].append(index)
+    story_number = {story: n for n, story in enumerate(dict.fromkeys(r.found), start=1)}
+    split = sorted(
+        (members for members in by_label.values() if len({r.found[i] for i in members}) > 1),
+        key=lambda members: (-len({r.found[i] for i in members}), -len(members)),
+    )
+    merged = sorted(
+        (members for members in by_story.values() if len({r.truth[i] for i in members}) > 1),
+        key=lambda members: (-len({r.truth[i] for i in members}), -len(members)),
+    )
+    print(f"\n{r.day.name}: {len(split)} labelled stories split, {len(merged)} found stories merge")
+    for members in split[:limit]:
+        parts = len({r.found[i] for i in members})
+        print(f"  split  {r.truth[members[0]]} ({len(members)} articles in {parts} stories)")
+        for i in sorted(members, key=lambda i: story_number[r.found[i]]):
+            print(f"         [{story_number[r.found[i]]}] {r.titles[i][:90]}")
+    for members in merged[:limit]:
+        print(f"  merged [{story_number[r.found[members[0]]]}] ({len(members)} articles)")
+        for i in sorted(members, key=lambda i: r.truth[i]):
+            print(f"         {r.truth[i]}: {r.titles[i][:80]}")
+
+
+# --- pool timing ----------------------------------------------------------------------
 
 
 def measure(path: str) -> dict[str, float]:
-    articles, labels = load(path)
-    start = time.perf_counter()
-    stories = group(articles)
-    elapsed = time.perf_counter() - start
-    story_of = {a.id: story.id for story in stories for a in story.articles}
-    scores = pair_scores(labels, [story_of[a.id] for a in articles])
-    truth_stories = len(set(labels))
-    print(
-        f"{Path(path).name}: {len(articles)} articles, {truth_stories} labelled stories, "
-        f"{len(stories)} found"
-    )
-    print(
-        f"  pairwise P={scores['precision']:.3f} R={scores['recall']:.3f} "
-        f"F1={scores['f1']:.3f}  ARI={scores['ari']:.3f}  time={elapsed:.2f}s"
-    )
-    return scores
+    """Score one file with its own labels (kept for scripts that call it)."""
+    result = score_day(labelled_file(path))
+    report([result])
+    return scores(result.counts)
 
 
 def pool(path: str) -> None:
@@ -125,14 +385,35 @@ def _peak_rss() -> int:
 
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("labelled", help="JSONL with a `cluster` label per article")
-    parser.add_argument("--pool", help="a large (gzip) JSONL to time dedup + group on")
+    parser.add_argument(
+        "labelled", nargs="*", help="JSONL files with a `cluster` label per article"
+    )
     parser.add_argument("--also", action="append", default=[], help="more labelled files")
+    parser.add_argument(
+        "--labels",
+        "--pool-labels",
+        nargs="+",
+        default=[],
+        metavar="LABELS",
+        help='days as {"id", "cluster"} lines (benchmarks/data/ant_day_*.labels.jsonl)',
+    )
+    parser.add_argument("--texts", help="the pool holding the texts of --labels (default --pool)")
+    parser.add_argument(
+        "--errors", type=int, default=0, metavar="N", help="list the N worst splits and merges"
+    )
+    parser.add_argument("--pool", help="a large (gzip) JSONL to time dedup + group on")
     args = parser.parse_args(argv)
-    measure(args.labelled)
-    for path in args.also:
-        measure(path)
+    texts = args.texts or args.pool
+    if args.labels and not texts:
+        parser.error("--labels needs --texts POOL (or --pool): the texts are looked up there")
+    if not (args.labelled or args.also or args.labels or args.pool):
+        parser.error("give a labelled file, --labels or --pool")
+    days = [labelled_file(path) for path in [*args.labelled, *args.also]]
+    days += labels_files(args.labels, texts) if args.labels else []
+    if days:
+        report([score_day(day) for day in days], args.errors)
     if args.pool:
+        print()
         pool(args.pool)
 
 
