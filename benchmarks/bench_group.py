@@ -21,7 +21,9 @@ articles is "together" when they share a story; all days together sum the pairs 
 day, as articles of two days are never compared), B-cubed precision, recall and F1 (per
 article: the share of its found story that belongs to its labelled story, and of its
 labelled story that it was found with; averaged over articles), the adjusted Rand index
-and the time ``group`` took. ``--errors N`` lists, per day, the N labelled stories split
+and the time ``group`` took; then the mean of the days' scores, each day weighing the
+same (pairs grow with the square of a story's size, so one day's big story dominates
+"all together"). ``--errors N`` lists, per day, the N labelled stories split
 the most and the N found stories that merge the most labels, with their titles.
 
 ``--pool`` also times dedup then group on a large pool, with peak resident memory.
@@ -291,6 +293,18 @@ def _row(name: str, c: Counts, stories: int | str, found: int | str) -> str:
     )
 
 
+def _mean_row(each: Sequence[dict[str, float]]) -> str:
+    """The per-day scores averaged, each day weighing the same: one day's big story
+    (thousands of pairs) does not drown the others as it does in "all together"."""
+    m = {name: sum(s[name] for s in each) / len(each) for name in each[0]}
+    return (
+        f"{'mean of days':<24} {'':>8} {'':>7} {'':>5}  "
+        f"{m['precision']:>10.3f} {m['recall']:>5.3f} {m['f1']:>5.3f}  "
+        f"{m['b_precision']:>9.3f} {m['b_recall']:>5.3f} {m['b_f1']:>5.3f}  "
+        f"{m['ari']:>5.3f}"
+    )
+
+
 def report(results: Sequence[Result], errors: int = 0) -> Counts:
     print(_HEADER)
     total = Counts()
@@ -306,6 +320,7 @@ def report(results: Sequence[Result], errors: int = 0) -> Counts:
                 sum(r.stories for r in results),
             )
         )
+        print(_mean_row([scores(r.counts) for r in results]))
     for r in results if errors else ():
         _show_errors(r, errors)
     return total
