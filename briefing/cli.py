@@ -103,6 +103,17 @@ def cli() -> None:
 )
 @click.option("--no-cache", is_flag=True, help="Ask the model again even for cached answers.")
 @click.option(
+    "--strict",
+    is_flag=True,
+    default=None,
+    help="Fail a story whose points fail a check, instead of printing them flagged.",
+)
+@click.option(
+    "--no-check",
+    is_flag=True,
+    help="Skip the model's check of each point (one call per story); rules still check.",
+)
+@click.option(
     "--config",
     "config_path",
     type=click.Path(dir_okay=False),
@@ -125,6 +136,8 @@ def make(
     briefing_date: str | None,
     dry_run: bool,
     no_cache: bool,
+    strict: bool | None,
+    no_check: bool,
     config_path: str | None,
     quiet: bool,
     verbose: int,
@@ -148,6 +161,8 @@ def make(
                 "model": model,
                 "concurrency": concurrency,
                 "max_attempts": max_attempts,
+                "strict": strict or None,
+                "check": False if no_check else None,
             },
         )
         options = MakeOptions(
@@ -161,6 +176,7 @@ def make(
             prompt_pins=prompt_pins,
             dry_run=dry_run,
             use_cache=not no_cache,
+            strict=settings.strict,
         )
         with _progress(quiet) as progress:
             result = run(options, progress=progress)
@@ -281,6 +297,37 @@ def prompts_show(prompt_id: str) -> None:
         sys.exit(1)
     click.echo(f"# {prompt.id}.v{prompt.version} sha256:{prompt.sha256}", err=True)
     sys.stdout.write(Path(prompt.path).read_text(encoding="utf-8"))
+
+
+@cli.command("verify")
+@click.argument("briefing", type=click.Path(dir_okay=False))
+def verify_command(briefing: str) -> None:
+    """Print the share of a JSON briefing's points that pass each check."""
+    from pathlib import Path
+
+    from .digest.audit import CHECKS, audit
+    from .errors import BriefError
+
+    try:
+        found = audit(Path(briefing))
+    except BriefError as exc:
+        click.echo(f"brief: error: {exc}", err=True)
+        sys.exit(1)
+    total = found.points
+    click.echo(f"{briefing}: {_plural(total, 'point', 'points')}")
+    if not total:
+        return
+    click.echo(f"{'check':<12}{'passed':>12}{'share':>9}")
+    for check in CHECKS:
+        passed = found.passed(check)
+        click.echo(f"{check:<12}{f'{passed}/{total}':>12}{100 * passed / total:>8.1f}%")
+    clean = total - found.flagged
+    click.echo(f"{'all checks':<12}{f'{clean}/{total}':>12}{100 * clean / total:>8.1f}%")
+    unchecked = total - found.model_checked
+    click.echo(
+        f"checked by the model: {found.model_checked} of {total}"
+        + (f" ({unchecked} not checked by the model)" if unchecked else "")
+    )
 
 
 def _plural(n: int, one: str, many: str) -> str:

@@ -53,10 +53,22 @@ class LLMSettings(BaseModel):
     output_reserve: int = Field(default=2500, ge=256)
     price_input_per_mtok: float | None = Field(default=None, ge=0)
     price_output_per_mtok: float | None = Field(default=None, ge=0)
+    check: bool = True  # the model check of every point (one more call per story)
 
-    def budget(self, prompt_overhead: int) -> int:
+    def window(self, from_server: int | None = None) -> tuple[int, str]:
+        """The context window and where it comes from: brief.toml, the known models,
+        the server's own word, else a cautious default."""
+        if self.context_window:
+            return self.context_window, "brief.toml"
+        if self.model in CONTEXT:
+            return CONTEXT[self.model], "known model"
+        if from_server:
+            return from_server, "from the server"
+        return DEFAULT_CONTEXT, "assumed: the server did not say"
+
+    def budget(self, prompt_overhead: int, window: int | None = None) -> int:
         """Tokens available for article blocks in one call."""
-        window = self.context_window or CONTEXT.get(self.model, DEFAULT_CONTEXT)
+        window = window or self.window()[0]
         room = window - self.output_reserve - prompt_overhead
         if room < MIN_ARTICLE_TOKENS:
             raise ConfigError(
@@ -82,6 +94,7 @@ class Settings(BaseModel):
     max_points: int = Field(default=6, ge=1, le=20)
     prompts: dict[str, int] = {}
     cache: bool = True
+    strict: bool = False  # a story with a point failing a check fails instead
     llm: LLMSettings = LLMSettings()
 
 

@@ -54,9 +54,22 @@ def overview_answer(body: dict[str, Any]) -> str:
     return json.dumps({"ar": "نظرة عامة", "en": "Overview of the day.", "stories": numbers})
 
 
+def check_answer(body: dict[str, Any], verdict: str = "supported") -> str:
+    """Every point of a check request given the same verdict."""
+    ids = re.findall(r'"id": "(P\d+)"', body["messages"][-1]["content"])
+    reason = ("", "") if verdict == "supported" else ("Not in its evidence.", "ليست في مصدرها.")
+    return json.dumps(
+        {"points": [{"id": i, "verdict": verdict, "reason_en": reason[0], "reason_ar": reason[1]}
+                    for i in dict.fromkeys(ids)]},
+        ensure_ascii=False,
+    )  # fmt: skip
+
+
 def answering(body: dict[str, Any]) -> Reply:
     """A default for FakeOpenAI: a valid answer to whichever prompt was sent."""
     system = body["messages"][0]["content"]
+    if "fact-checker" in system:
+        return Reply(check_answer(body))
     if "opening overview" in system:
         return Reply(overview_answer(body))
     return Reply(story_answer(ids_in(body)))

@@ -92,11 +92,14 @@ def test_base_url_selects_the_llm_and_every_output_records_provenance(
     assert story.sha256[:12] in text and "gpt-4o-mini" in text and "cl100k" in text
     data = json.loads(js.read_text(encoding="utf-8"))
     refs = {(p["id"], p["version"], p["sha256"]) for p in data["provenance"]["prompts"]}
-    assert ("story", 1, story.sha256) in refs and (
+    assert ("story", story.version, story.sha256) in refs and (
         "overview",
         1,
         prompts.load("overview").sha256,
     ) in refs
+    assert ("check", 1, prompts.load("check").sha256) in refs  # every point checked
+    verdicts = [p.model_check for d in b.stories for sec in d.sections for p in sec.points]
+    assert verdicts and set(verdicts) == {"supported"}
     words = "\n".join(
         c.text
         for t in docx.Document(io.BytesIO(docx_path.read_bytes())).tables
@@ -113,7 +116,7 @@ def test_rerun_is_served_from_cache_and_no_cache_calls_again(
 ) -> None:
     run(inputs, tmp_path / "a")
     calls = len(server.requests)
-    assert calls == 4  # three stories and the overview
+    assert calls == 7  # three stories, their three model checks, and the overview
     run(inputs, tmp_path / "b")
     assert len(server.requests) == calls
     run(inputs, tmp_path / "c", use_cache=False)
@@ -177,7 +180,7 @@ def test_endpoint_without_json_schema_still_works(
         formats = [r.get("response_format", {}).get("type") for r in srv.requests]
         # stories in flight together may each meet the rejection once; later calls don't
         assert formats[0] == "json_schema" and formats.count("json_schema") <= 3
-        assert formats[-1] == "json_object" and formats.count("json_object") == 4
+        assert formats[-1] == "json_object" and formats.count("json_object") == 7
 
 
 def test_stories_run_concurrently(
@@ -188,7 +191,7 @@ def test_stories_run_concurrently(
     with FakeOpenAI(default=answering, latency=0.4) as srv:
         monkeypatch.setenv("OPENAI_BASE_URL", srv.base_url)
         started = time.monotonic()
-        run(inputs, tmp_path / "out", flags={"concurrency": 3})
+        run(inputs, tmp_path / "out", flags={"concurrency": 3, "check": False})
         elapsed = time.monotonic() - started
     assert elapsed < 0.4 * 4 * 0.8  # three stories at once, then the overview
 
@@ -284,7 +287,8 @@ def test_max_points_beyond_seven_is_capped_with_a_warning_and_below_three_kept(
     assert any(p.where == "--max-points" for p in result.problems)
     assert all(d.status == "ok" for d in result.briefing.stories)
     result = run(inputs, tmp_path / "b", max_points=2, use_cache=False)
-    assert "Give 3 to 3 key points" in server.requests[-2]["messages"][0]["content"]
+    story_requests = [r for r in server.requests if "key points" in r["messages"][0]["content"]]
+    assert "Give 3 to 3 key points" in story_requests[-1]["messages"][0]["content"]
     assert all(len(d.section("en").points) == 2 for d in result.briefing.stories)
 
 

@@ -31,7 +31,7 @@ def test_story_within_budget_is_sent_whole_except_repeats() -> None:
     packed = pack(story, 10_000, count)
     first, second = packed.articles
     assert (first.short_id, second.short_id) == ("A1", "A2")
-    assert "[also in A2]" in first.block and "ninetieth" not in second.block
+    assert "[A1.1; also A2.1]" in first.block and "ninetieth" not in second.block
     assert "Unique fact two" in second.block and "[…]" in second.block
     assert packed.trimmed == (("a2", second.percent_cut),) and second.percent_cut > 0
 

@@ -22,6 +22,9 @@ RELEASED = {
     "story.v1.md": "048652c400a97e10d73fd3e12063576c350f897cf3655a9a2add7a73868463dc",
     "merge.v1.md": "33a00bc545e53d918215bb118e7bc5a5a461d3c4b5397eb902398454ab903511",
     "overview.v1.md": "321fc767915ac988f78a8f83eb526ac177f2fc259503b20b3257290e355a5a7c",
+    "story.v2.md": "0aed0d8c82093e4b75a2b175243b5f7a6103c63d24fc9f483577adfbca49a046",
+    "merge.v2.md": "4836d13bd794ce071578e9a371d2576f987bcf079e46a7a212cd858c5597c083",
+    "check.v1.md": "d1621b3eca559bccdb933c4c5c58c4c4fd6047ab75ea0998b6d0a0c34cf7e9e2",
 }
 
 GOOD = """\
@@ -105,10 +108,18 @@ def test_every_shipped_prompt_is_released_and_in_the_changelog() -> None:
 def test_shipped_prompts_list_and_latest() -> None:
     found = [(p.id, p.version, p.output) for p in prompts.list_prompts(SHIPPED)]
     assert found == [
+        ("check", 1, "CheckAnswer"),
         ("merge", 1, "StoryAnswer"),
+        ("merge", 2, "StoryAnswer"),
         ("overview", 1, "OverviewAnswer"),
         ("story", 1, "StoryAnswer"),
+        ("story", 2, "StoryAnswer"),
     ]
+    assert prompts.load("story").version == 2 and prompts.load("check").inputs == (
+        "articles",
+        "points",
+        "schema",
+    )
     assert prompts.load("story").inputs == ("articles", "article_ids", "schema", "max_points")
     assert prompts.load("overview").inputs == ("stories", "schema")
 
@@ -132,15 +143,22 @@ def test_story_system_prompt_states_the_rules(phrase: str) -> None:
     assert phrase in prompts.load("story", 1).system
 
 
-def test_story_prompt_shows_the_answer_shape() -> None:
-    system = prompts.load("story", 1).system
+@pytest.mark.parametrize(
+    "version, point, disagreement",
+    [
+        (1, {"text", "citations"}, {"ar", "en", "citations"}),
+        (2, {"text", "citations", "evidence"}, {"ar", "en", "citations", "evidence"}),
+    ],
+)
+def test_story_prompt_shows_the_answer_shape(version: int, point: set, disagreement: set) -> None:
+    system = prompts.load("story", version).system
     shape = json.loads(re.search(r"```json\n(.*?)\n```", system, re.S).group(1))
     section = {"headline", "summary", "key_points", "quotes"}
     assert set(shape) == {"ar", "en", "disagreements"}
     assert set(shape["ar"]) == set(shape["en"]) == section
-    assert set(shape["ar"]["key_points"][0]) == {"text", "citations"}
+    assert set(shape["ar"]["key_points"][0]) == point
     assert set(shape["en"]["quotes"][0]) == {"text", "article", "speaker"}
-    assert set(shape["disagreements"][0]) == {"ar", "en", "citations"}
+    assert set(shape["disagreements"][0]) == disagreement
 
 
 def test_overview_prompt_shows_the_answer_shape() -> None:

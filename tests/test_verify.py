@@ -16,16 +16,20 @@ def digest(*points: Point, headline: Point | None = None) -> StoryDigest:
     return StoryDigest(Story("s1", (A1, A2)), (section,), engine="test")
 
 
-def test_valid_points_pass_unchanged() -> None:
+def test_valid_points_pass_with_their_evidence_and_no_flag() -> None:
     point = Point("The minister arrived in Riyadh on Sunday.", ("a1",), quote_of="a1")
     checked, problems = verify(digest(point))
-    assert checked.sections[0].points == (point,) and problems == ()
+    (kept,) = checked.sections[0].points
+    assert (kept.text, kept.citations, kept.flags) == (point.text, ("a1",), ()) and problems == ()
+    assert [(e.article_id, e.sentence) for e in kept.evidence] == [("a1", 1)]
 
 
-def test_unknown_citation_is_removed_and_reported() -> None:
+def test_unknown_citation_is_removed_and_flagged() -> None:
     checked, problems = verify(digest(Point("Talks ended.", ("a2", "a9"))))
-    assert checked.sections[0].points[0].citations == ("a2",)
-    assert "outside the story" in problems[0].message and problems[0].where == "story s1"
+    point = checked.sections[0].points[0]
+    assert point.citations == ("a2",) and [f.check for f in point.flags] == ["citation"]
+    assert "outside this story" in problems[0].message and problems[0].where == "story s1"
+    assert problems[0].ar and "خارج" in problems[0].ar
 
 
 def test_point_without_valid_citation_is_dropped_and_reported() -> None:
@@ -69,10 +73,12 @@ def test_failed_digest_passes_through() -> None:
     assert verify(failed) == (failed, ())
 
 
-def test_number_missing_from_cited_articles_is_reported_not_dropped() -> None:
+def test_number_missing_from_cited_articles_is_flagged_not_dropped() -> None:
     checked, problems = verify(digest(Point("Talks ended on Monday with 40 delegates.", ("a2",))))
-    assert checked.sections[0].points[0].text.startswith("Talks ended")
-    assert "40 not in the cited articles" in problems[0].message
+    point = checked.sections[0].points[0]
+    assert point.text.startswith("Talks ended") and [f.check for f in point.flags] == ["number"]
+    assert "40: not stated in its sources" in point.flags[0].en and "40" in point.flags[0].ar
+    assert "40: not stated" in problems[0].message
 
 
 def test_number_in_arabic_indic_digits_matches() -> None:
@@ -92,8 +98,9 @@ def test_same_language_point_with_little_overlap_is_reported() -> None:
     on = Point("The minister arrived in Riyadh for trade talks.", ("a1",))
     d = StoryDigest(Story("s", (source,)), (Section("en", None, points=(on, off)),), engine="t")
     checked, problems = verify(d)
-    assert len(checked.sections[0].points) == 2
-    assert len(problems) == 1 and "Volcanic" in problems[0].message
+    kept_on, kept_off = checked.sections[0].points
+    assert kept_on.flags == () and {f.check for f in kept_off.flags} == {"support"}
+    assert problems and all("Volcanic" in p.message for p in problems)
 
 
 @pytest.mark.parametrize(

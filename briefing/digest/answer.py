@@ -1,9 +1,10 @@
 """The shape of the model's answers, validated with pydantic, and how to find the JSON.
 
 Not a stage: ``generate`` uses it to parse and check what the model wrote. Article ids
-in an answer are the short ids the prompt gave (``A1``, ``A2``…); an id the story does
-not have is a validation error, so the model is asked again with the error, and so is a
-section not written in its language.
+in an answer are the short ids the prompt gave (``A1``, ``A2``…) and sentence ids
+(``A2.4``); an id the story does not have is a validation error, so the model is asked
+again with the error, and so is a section, or a single point, not written in its
+language (the second answer is then taken as it is, and the point is flagged).
 
 What a model commonly varies without meaning anything different is normalised rather
 than refused, since a refusal costs a re-ask and often the story: ids written ``a1``,
@@ -71,10 +72,17 @@ def _none_as_empty(value: Any) -> Any:
     return [] if value is None else value
 
 
+def _lenient(info: ValidationInfo | Any) -> bool:
+    """The last chance of an answer still invalid after the re-ask: point-level faults
+    (unknown ids, a missing citation, a sentence in the wrong language) are let through
+    for ``verify`` to flag or leave out on the page, instead of losing the whole story."""
+    return bool((info.context or {}).get("lenient"))
+
+
 def _check_ids(value: list[str], info: ValidationInfo) -> list[str]:
     valid = (info.context or {}).get("ids")
     cleaned = [v.strip() for v in value]
-    if valid is not None:
+    if valid is not None and not _lenient(info):
         unknown = [v for v in cleaned if v not in valid]
         if unknown:
             raise ValueError(
@@ -83,12 +91,80 @@ def _check_ids(value: list[str], info: ValidationInfo) -> list[str]:
     return cleaned
 
 
+def _sentence_ids(value: Any) -> Any:
+    """``"A2.4, a3:1"`` or ``["A2.4"]`` -> ``["A2.4", "A3.1"]``; null -> []."""
+    if value is None:
+        return []
+    items = value if isinstance(value, list) else [value]
+    out: list[str] = []
+    for item in items:
+        for piece in re.split(r"[,;\s]+", str(item).strip().strip("[]")):
+            piece = piece.strip("[]()")
+            match = re.fullmatch(r"[aA](\d+)\s*[.:#]\s*(\d+)", piece)
+            if match:
+                out.append(f"A{match.group(1)}.{match.group(2)}")
+            elif piece:
+                out.append(piece)
+    return list(dict.fromkeys(out))
+
+
+def _check_sentences(value: list[str], info: ValidationInfo) -> list[str]:
+    """Every id names a sentence the story's articles have (``sentences``: short article
+    id -> how many numbered sentences it has, title included)."""
+    counts = (info.context or {}).get("sentences")
+    if counts is None or _lenient(info):
+        return value
+    bad = []
+    for ref in value:
+        match = re.fullmatch(r"(A\d+)\.(\d+)", ref)
+        if (
+            not match
+            or match.group(1) not in counts
+            or int(match.group(2)) >= counts[match.group(1)]
+        ):
+            bad.append(ref)
+    if bad:
+        raise ValueError(
+            f"unknown sentence id(s) {', '.join(bad)}: use only ids shown in the articles, "
+            "such as A1.2"
+        )
+    return value
+
+
+def _in_language(text: str, info: ValidationInfo) -> str:
+    """A point written in the other language than its section's is refused while the
+    context asks for it (``lang`` is set per section by ``LangAnswer``)."""
+    context = info.context or {}
+    lang = context.get("section_lang")
+    if lang and not context.get("lenient") and _letters(text) >= 12:
+        written = detect_lang(text)
+        if written in {"ar", "en"} and written != lang:
+            name = {"ar": "Arabic", "en": "English"}[lang]
+            raise ValueError(f"this sentence is not in {name}, the language of its section")
+    return text
+
+
+def _letters(text: str) -> int:
+    return sum(ch.isalpha() for ch in text)
+
+
+def _cited(value: list[str], info: ValidationInfo) -> list[str]:
+    if not value and not _lenient(info):
+        raise ValueError("cite at least one article id")
+    return value
+
+
 class KeyPoint(_Strict):
     text: str = Field(min_length=1)
-    citations: list[str] = Field(min_length=1)
+    citations: list[str] = Field(default_factory=list)
+    evidence: list[str] = Field(default_factory=list)
+
+    _at_least_one = field_validator("citations")(_cited)
 
     _normal = field_validator("citations", mode="before")(_id_list)
     _ids = field_validator("citations")(_check_ids)
+    _evidence_normal = field_validator("evidence", mode="before")(_sentence_ids)
+    _evidence = field_validator("evidence")(_check_sentences)
 
 
 class Quote(_Strict):
@@ -116,6 +192,23 @@ class LangAnswer(_Strict):
 
     _lists = field_validator("quotes", mode="before")(_none_as_empty)
 
+    @model_validator(mode="after")
+    def _points_in_language(self, info: ValidationInfo) -> LangAnswer:
+        lang = (info.context or {}).get("_section")
+        if lang:
+            context = {**(info.context or {}), "section_lang": lang}
+            for n, point in enumerate(self.key_points):
+                try:
+                    _in_language(point.text, _Info(context))
+                except ValueError as exc:
+                    raise ValueError(f"{lang}.key_points.{n}: {exc}") from None
+            for field_name in ("headline", "summary"):
+                try:
+                    _in_language(getattr(self, field_name), _Info(context))
+                except ValueError as exc:
+                    raise ValueError(f"{lang}.{field_name}: {exc}") from None
+        return self
+
     def written_in(self) -> str:
         """The language its own text (not the quotes) is written in."""
         return detect_lang(
@@ -126,10 +219,21 @@ class LangAnswer(_Strict):
 class Disagreement(_Strict):
     ar: str = Field(min_length=1)
     en: str = Field(min_length=1)
-    citations: list[str] = Field(min_length=1)  # one article may report both sides
+    citations: list[str] = Field(default_factory=list)  # one article may report both sides
+    evidence: list[str] = Field(default_factory=list)
 
     _normal = field_validator("citations", mode="before")(_id_list)
     _ids = field_validator("citations")(_check_ids)
+    _at_least_one = field_validator("citations")(_cited)
+    _evidence_normal = field_validator("evidence", mode="before")(_sentence_ids)
+    _evidence = field_validator("evidence")(_check_sentences)
+
+
+class _Info:
+    """The ``context`` of a ValidationInfo, for checks run by hand inside a validator."""
+
+    def __init__(self, context: dict[str, Any]) -> None:
+        self.context = context
 
 
 class StoryAnswer(_Strict):
@@ -138,6 +242,19 @@ class StoryAnswer(_Strict):
     disagreements: list[Disagreement] = Field(default_factory=list)
 
     _lists = field_validator("disagreements", mode="before")(_none_as_empty)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _sections_know_their_language(cls, data: Any, info: ValidationInfo) -> Any:
+        """Each section is validated knowing its language (for the per-point check)."""
+        if isinstance(data, dict) and info.context is not None:
+            for lang in ("ar", "en"):
+                section = data.get(lang)
+                if isinstance(section, dict):
+                    data = {**data, lang: LangAnswer.model_validate(
+                        section, context={**info.context, "_section": lang}
+                    )}  # fmt: skip
+        return data
 
     @model_validator(mode="after")
     def _languages(self) -> StoryAnswer:
@@ -163,7 +280,49 @@ class OverviewAnswer(_Strict):
         return value if valid is None else [v for v in value if v in valid]
 
 
-SCHEMAS: dict[str, type[BaseModel]] = {"StoryAnswer": StoryAnswer, "OverviewAnswer": OverviewAnswer}
+class PointCheck(_Strict):
+    id: str
+    verdict: str
+    reason_en: str = ""
+    reason_ar: str = ""
+
+    @field_validator("verdict", mode="before")
+    @classmethod
+    def _verdict(cls, value: Any) -> Any:
+        """ "Partly supported", "not_supported"… -> the four verdicts."""
+        text = re.sub(r"[\s_\-]+", " ", str(value).strip().casefold())
+        aliases = {
+            "supported": "supported", "fully supported": "supported", "yes": "supported",
+            "partly": "partly", "partly supported": "partly", "partially supported": "partly",
+            "partial": "partly", "partially": "partly",
+            "unsupported": "unsupported", "not supported": "unsupported", "no": "unsupported",
+            "contradicted": "contradicted", "contradicts": "contradicted",
+        }  # fmt: skip
+        if text not in aliases:
+            raise ValueError("verdict must be supported, partly, unsupported or contradicted")
+        return aliases[text]
+
+
+class CheckAnswer(_Strict):
+    points: list[PointCheck]
+
+    @field_validator("points")
+    @classmethod
+    def _every_point(cls, value: list[PointCheck], info: ValidationInfo) -> list[PointCheck]:
+        wanted = (info.context or {}).get("points")
+        if wanted is not None:
+            given = {p.id for p in value}
+            missing = [p for p in wanted if p not in given]
+            if missing:
+                raise ValueError(f"no verdict for point(s) {', '.join(missing)}")
+        return value
+
+
+SCHEMAS: dict[str, type[BaseModel]] = {
+    "StoryAnswer": StoryAnswer,
+    "OverviewAnswer": OverviewAnswer,
+    "CheckAnswer": CheckAnswer,
+}
 
 
 @functools.cache

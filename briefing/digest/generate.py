@@ -13,13 +13,24 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ..errors import AnswerError, LLMError, LLMFatalError
-from ..models import PackedArticle, PackedStory, Point, PromptRef, Section, StoryDigest
+from ..models import (
+    Article,
+    Evidence,
+    Flag,
+    PackedArticle,
+    PackedStory,
+    Point,
+    PromptRef,
+    Section,
+    StoryDigest,
+)
 from ..text import detect_lang
 from . import answer as answers
+from . import evidence as sentences
 from .cache import Store, cache_key
 from .describe import story_facts
 from .llm import LLMClient
@@ -43,6 +54,7 @@ class Engine:
     max_points: int = 6  # key points kept per language (the prompt asks for 3 to 7)
     base_url: str | None = None
     used: list[PromptRef] = field(default_factory=list)
+    check_prompt: Prompt | None = None  # the model check of each point; None: not checked
 
 
 def generate(packed: PackedStory, engine: Engine) -> StoryDigest:
@@ -101,9 +113,8 @@ def overview(digests: Sequence[StoryDigest], engine: Engine) -> tuple[Section, .
 def _ask_story(
     part: Sequence[PackedArticle], packed: PackedStory, engine: Engine
 ) -> answers.StoryAnswer:
-    ids = [p.short_id for p in part]
     articles = "\n\n".join(p.block for p in part)
-    return _story_call(engine, engine.story_prompt, ids, packed, articles=articles)
+    return _story_call(engine, engine.story_prompt, part, packed, articles=articles)
 
 
 def _merge(
@@ -111,22 +122,31 @@ def _merge(
 ) -> answers.StoryAnswer:
     if engine.merge_prompt is None:
         raise AnswerError("the story is too large for one call and no merge prompt is available")
-    ids = [p.short_id for p in packed.articles]
     parts = [{"part": i, "answer": p.model_dump()} for i, p in enumerate(partials, start=1)]
     partials_json = json.dumps(parts, ensure_ascii=False, indent=1)
-    return _story_call(engine, engine.merge_prompt, ids, packed, partials=partials_json)
+    return _story_call(engine, engine.merge_prompt, packed.articles, packed, partials=partials_json)
 
 
 def _story_call(
-    engine: Engine, prompt: Prompt, ids: Sequence[str], packed: PackedStory, **values: str
+    engine: Engine,
+    prompt: Prompt,
+    cited: Sequence[PackedArticle],
+    packed: PackedStory,
+    **values: str,
 ) -> answers.StoryAnswer:
-    """Ask a prompt whose answer is a StoryAnswer citing only ``ids``."""
+    """Ask a prompt whose answer is a StoryAnswer citing only the ``cited`` articles and
+    their sentences."""
+    ids = [p.short_id for p in cited]
     values |= {
         "article_ids": ", ".join(ids),
         "schema": _schema("StoryAnswer"),
         "max_points": str(_asked(engine.max_points)),
     }
-    return _ask(engine, prompt, values, "StoryAnswer", {"ids": set(ids)}, story_id=packed.story.id)
+    context = {
+        "ids": set(ids),
+        "sentences": {p.short_id: len(sentences.sentences(p.article)) for p in cited},
+    }
+    return _ask(engine, prompt, values, "StoryAnswer", context, story_id=packed.story.id)
 
 
 def _ask(
@@ -194,6 +214,19 @@ def _ask(
             result = answers.parse(done.text, schema, context)
         except answers.AnswerInvalid as exc:
             error = str(exc)
+            if ask == 1:
+                # still invalid after the re-ask: let point-level faults through for
+                # verify to flag or leave out on the page, rather than lose the story
+                try:
+                    result = answers.parse(done.text, schema, context | {"lenient": True})
+                except answers.AnswerInvalid:
+                    pass
+                else:
+                    log.info("story %s: taking the re-asked answer with its faults flagged",
+                             story_id)  # fmt: skip
+                    if store:
+                        store.log_call(**log_row, **usage, outcome="invalid", error=error[:500])
+                    return result
             if done.finish_reason == "length":
                 error += (
                     f" (the answer was cut off at the output limit after "
@@ -217,19 +250,32 @@ def _ask(
                 },
             ]
             continue
-        if store:
-            store.log_call(**log_row, **usage, outcome="ok")
-            store.put(
-                key,
-                model=model,
-                prompt_id=prompt.id,
-                prompt_sha256=prompt.sha256,
-                text=done.text,
-                prompt_tokens=done.prompt_tokens,
-                completion_tokens=done.completion_tokens,
-            )
+        _record(store, log_row, usage, key, model, prompt, done)
         return result
     raise AnswerError(f"The model's answer was invalid twice ({error}).")
+
+
+def _record(
+    store: Store | None,
+    log_row: dict[str, Any],
+    usage: dict[str, Any],
+    key: str,
+    model: str,
+    prompt: Prompt,
+    done: Any,
+) -> None:
+    """Log a valid answer and cache it."""
+    if store:
+        store.log_call(**log_row, **usage, outcome="ok")
+        store.put(
+            key,
+            model=model,
+            prompt_id=prompt.id,
+            prompt_sha256=prompt.sha256,
+            text=done.text,
+            prompt_tokens=done.prompt_tokens,
+            completion_tokens=done.completion_tokens,
+        )
 
 
 def _asked(wanted: int) -> int:
@@ -246,12 +292,25 @@ def _schema(name: str) -> str:
 
 def _digest(result: answers.StoryAnswer, packed: PackedStory, max_points: int) -> StoryDigest:
     to_id = {p.short_id: p.article.id for p in packed.articles}
+    by_short = {p.short_id: p.article for p in packed.articles}
 
     def cite(ids: Sequence[str]) -> tuple[str, ...]:
-        return tuple(dict.fromkeys(to_id[i] for i in ids if i in to_id))
+        """Article ids; an id the story lacks (let through on the last answer) is kept
+        as ``?A9`` for verify to remove and flag."""
+        return tuple(dict.fromkeys(to_id.get(i, f"?{i}") for i in ids))
+
+    def point(text: str, citations: Sequence[str], refs: Sequence[str]) -> Point:
+        found = _evidence(refs, by_short)
+        cited = cite(citations) + tuple(e.article_id for e in found)
+        flags = []
+        if len(found) < len(refs):
+            flags.append(UNKNOWN_SENTENCE)
+        if not citations and found:
+            flags.append(NO_CITATION)
+        return Point(text, tuple(dict.fromkeys(cited)), evidence=found, flags=tuple(flags))
 
     disagreements = {
-        lang: tuple(Point(getattr(d, lang), cite(d.citations)) for d in result.disagreements)
+        lang: tuple(point(getattr(d, lang), d.citations, d.evidence) for d in result.disagreements)
         for lang in ("ar", "en")
     }
     # A quote is shown in the section of the language it is written in (quotes are never
@@ -260,14 +319,15 @@ def _digest(result: answers.StoryAnswer, packed: PackedStory, max_points: int) -
     for home in ("ar", "en"):
         for q in getattr(result, home).quotes:
             lang = detect_lang(q.text)
-            point = Point(q.text, cite([q.article]), quote_of=to_id.get(q.article),
-                          speaker=q.speaker or None)  # fmt: skip
-            quotes[lang if lang in quotes else home].append(point)
+            source = to_id.get(q.article, f"?{q.article}")
+            quoted = Point(q.text, cite([q.article]), quote_of=source, speaker=q.speaker or None)
+            quotes[lang if lang in quotes else home].append(quoted)
     sections = []
     for lang in ("ar", "en"):
         part: answers.LangAnswer = getattr(result, lang)
-        every = cite([c for kp in part.key_points for c in kp.citations])
-        points = [Point(kp.text, cite(kp.citations)) for kp in part.key_points[:max_points]]
+        kept = part.key_points[:max_points]
+        points = [point(kp.text, kp.citations, kp.evidence) for kp in kept]
+        every = tuple(dict.fromkeys(c for p in points for c in p.citations if c[0] != "?"))
         points += quotes[lang]
         sections.append(
             Section(
@@ -282,3 +342,132 @@ def _digest(result: answers.StoryAnswer, packed: PackedStory, max_points: int) -
     return StoryDigest(
         story=packed.story, sections=tuple(sections), engine=ENGINE, trimmed=packed.trimmed
     )
+
+
+UNKNOWN_SENTENCE = Flag(
+    "citation",
+    "it named a source sentence that does not exist",
+    "أحالت إلى جملة غير موجودة في المصادر",
+)
+
+
+NO_CITATION = Flag(
+    "citation",
+    "it cited no article; its sources are the sentences it names",
+    "لم تُحِل إلى أي مقال؛ مصادرها هي الجمل التي أشارت إليها",
+)
+
+
+def _evidence(refs: Sequence[str], articles: dict[str, Article]) -> tuple[Evidence, ...]:
+    """The sentences named by ids such as ``A2.4`` that exist."""
+    found: list[Evidence] = []
+    for ref in refs:
+        parsed = sentences.parse_id(ref)
+        if parsed and parsed[0] in articles:
+            hit = sentences.lookup(articles[parsed[0]], parsed[1])
+            if hit is not None and hit not in found:
+                found.append(hit)
+    return tuple(found)
+
+
+# --- the model check -----------------------------------------------------------------
+
+VERDICT_NOTES = {
+    "partly": (
+        "The model check found it only partly supported",
+        "وجد فحص النموذج أنها مدعومة جزئياً فقط",
+    ),
+    "unsupported": ("The model check found no support for it", "لم يجد فحص النموذج ما يدعمها"),
+    "contradicted": (
+        "The model check found another article contradicting it",
+        "وجد فحص النموذج مقالاً آخر يناقضها",
+    ),
+}
+
+
+def check(digest: StoryDigest, packed: PackedStory, engine: Engine) -> StoryDigest:
+    """Ask the model, in one call, whether each point's evidence supports it. A failed
+    call leaves every point unchecked by the model (``model_check`` None); endpoint-wide
+    failures are raised."""
+    if engine.check_prompt is None or digest.status != "ok":
+        return digest
+    numbered: list[tuple[str, int, str, int]] = []  # (id, section, field, position)
+    payload = []
+    for s_index, section in enumerate(digest.sections):
+        for name in ("points", "disagreements"):
+            for position, p in enumerate(getattr(section, name)):
+                if p.quote_of is not None:
+                    continue  # quotes are checked word for word against their article
+                pid = f"P{len(numbered) + 1}"
+                numbered.append((pid, s_index, name, position))
+                payload.append(
+                    {
+                        "id": pid,
+                        "section": section.lang,
+                        "text": p.text,
+                        "evidence": [
+                            {"id": _short_ref(e, packed), "text": e.text} for e in p.evidence
+                        ],
+                    }
+                )
+    if not numbered:
+        return digest
+    values = {
+        "articles": "\n\n".join(p.block for p in packed.articles),
+        "points": json.dumps(payload, ensure_ascii=False, indent=1),
+        "schema": _schema("CheckAnswer"),
+    }
+    try:
+        result = _ask(
+            engine,
+            engine.check_prompt,
+            values,
+            "CheckAnswer",
+            {"points": [n[0] for n in numbered]},
+            story_id=packed.story.id,
+        )
+    except LLMFatalError:
+        raise
+    except (LLMError, AnswerError) as exc:
+        log.warning(
+            "story %s: the model check failed (%s); its points are not checked by the model",
+            packed.story.id,
+            exc,
+        )
+        return digest
+    verdicts = {c.id: c for c in result.points}
+    lists = {
+        (i, name): list(getattr(section, name))
+        for i, section in enumerate(digest.sections)
+        for name in ("points", "disagreements")
+    }
+    for pid, s_index, name, position in numbered:
+        verdict = verdicts[pid]
+        p = lists[s_index, name][position]
+        flags = p.flags
+        if verdict.verdict in VERDICT_NOTES:
+            en, ar = VERDICT_NOTES[verdict.verdict]
+            flag = Flag("model", _join(en, verdict.reason_en), _join(ar, verdict.reason_ar))
+            flags = (*flags, flag)
+        lists[s_index, name][position] = replace(p, model_check=verdict.verdict, flags=flags)
+    return replace(
+        digest,
+        sections=tuple(
+            replace(
+                section,
+                points=tuple(lists[i, "points"]),
+                disagreements=tuple(lists[i, "disagreements"]),
+            )
+            for i, section in enumerate(digest.sections)
+        ),
+    )
+
+
+def _join(lead: str, reason: str) -> str:
+    reason = reason.strip().rstrip(".")
+    return f"{lead}: {reason}." if reason else f"{lead}."
+
+
+def _short_ref(evidence: Evidence, packed: PackedStory) -> str:
+    short = next((p.short_id for p in packed.articles if p.article.id == evidence.article_id), "")
+    return f"{short}.{evidence.sentence}"

@@ -111,6 +111,33 @@ class LLMClient:
                     continue
                 raise
 
+    def context_window(self) -> int | None:
+        """The model's context window as the server states it, or None: vLLM gives
+        ``max_model_len`` in ``GET /models``, llama.cpp its ``n_ctx`` (or the model's
+        ``n_ctx_train``) in the model's ``meta``, others ``context_length`` or nothing.
+        One short request, never retried: a server that does not say costs nothing."""
+        try:
+            listed = self._client.with_options(timeout=min(10.0, self.endpoint.timeout))
+            models = list(listed.models.list())
+        except self._openai.OpenAIError as exc:
+            log.info("the endpoint did not list its models (%s)", _describe(exc))
+            return None
+        chosen = [m for m in models if m.id == self.endpoint.model] or models[:1]
+        for model in chosen:
+            extra = model.model_dump()
+            meta = extra.get("meta") if isinstance(extra.get("meta"), dict) else {}
+            for value in (
+                extra.get("max_model_len"),
+                meta.get("n_ctx"),
+                extra.get("context_length"),
+                extra.get("context_window"),
+                extra.get("max_context_length"),
+                meta.get("n_ctx_train"),
+            ):
+                if isinstance(value, int) and not isinstance(value, bool) and value >= 512:
+                    return value
+        return None
+
     def _drop_refused_parameter(self, exc: LLMRequestError, sent_temperature: bool) -> bool:
         """Reasoning models (o1, o3…) refuse a temperature and ``max_tokens`` (they want
         ``max_completion_tokens``); some servers know neither limit. Adapt once, for the

@@ -1,35 +1,58 @@
 """Stage: fit a story's articles into the model's input budget.
 
-Articles get short ids (``A1``…) in story order and are sent as delimited data blocks.
+Articles get short ids (``A1``…) in story order and are sent as delimited data blocks,
+one numbered sentence a line (``[A2.4]`` is sentence 4 of article A2; ``[A2.0]`` its
+title), so the model can name the sentences each point rests on.
+
 When the whole story does not fit: first, sentences that an earlier article already
-carries (outlets repeat each other) are removed, so nothing unique is lost; then, if
-still too large, the remaining budget is shared fairly between articles (short ones keep
-everything, the rest are cut at sentence boundaries from the end, keeping the lede).
-When a fair share would leave each article too little to be useful, the story is split
-into parts that each fit (summarised separately, then combined). What was cut is
-recorded per article and shown in the briefing.
+carries (outlets repeat each other) are removed, so nothing unique is lost. A sentence
+is never a repeat when it states a number, date, month, year, number word or name the
+carrying sentence lacks, or quotes words the carrying sentence does not quote; the
+carrying sentence is marked ``[A1.3; also A2.5]`` only when the two say the same (each
+holds most of the other's terms), so a citation of A2 never rests on words A2 lacks;
+and an article always keeps at least its lede. Then, if still too large, the remaining
+budget is shared fairly between articles (short ones keep everything, the rest are cut
+at sentence boundaries from the end, keeping the lede). When a fair share would leave
+each article too little to be useful, the story is split into parts that each fit
+(summarised separately, then combined). What was cut is recorded per article and shown
+in the briefing.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 from ..models import Article, PackedArticle, PackedStory, Story
-from ..text import clause_terms, coverage, normalize, split_sentences, terms
+from ..text import clause_terms, coverage, normalize, terms
+from .evidence import sentences as numbered
+from .facts import dates, latin_names, numbers
 
 REPEATED = 0.5  # share of a clause's terms one earlier sentence must hold to carry it
 CARRIED = 0.6  # share of a sentence's terms, in carried clauses, that makes it a repeat
+SAME = 0.6  # share of the carrier's terms the repeat must hold for "also" (same content)
 MIN_SHARE = 250  # tokens: below this per article, split the story into parts instead
 CUT = "[…]"
 
 Count = Callable[[str], int]
 
 
+@dataclass(frozen=True, slots=True)
+class _Line:
+    """One sentence to send: its number in the article, its text, and the sentences of
+    later articles that say the same (``A2.5``)."""
+
+    number: int
+    text: str
+    also: tuple[str, ...] = ()
+
+
 def pack(story: Story, budget: int, count: Count, tokenizer: str = "") -> PackedStory:
     """Fit ``story`` into ``budget`` tokens of article blocks."""
     articles = list(story.articles)
     ids = {a.id: f"A{i}" for i, a in enumerate(articles, start=1)}
-    full = {a.id: count(_block(a, ids[a.id], split_sentences(a.text))) for a in articles}
+    full = {a.id: count(_block(a, ids[a.id], _all_lines(a))) for a in articles}
     slim_text = _drop_repeats(articles, ids)
     slim = {a.id: _packed(a, ids[a.id], slim_text[a.id], count, full[a.id]) for a in articles}
     if sum(p.tokens for p in slim.values()) <= budget:
@@ -44,21 +67,41 @@ def pack(story: Story, budget: int, count: Count, tokenizer: str = "") -> Packed
     return PackedStory(story, tuple(parts), budget, tokenizer)
 
 
-def _block(article: Article, short_id: str, sentences: Sequence[str]) -> str:
+def _all_lines(article: Article) -> list[_Line | None]:
+    return [_Line(n, s) for n, s in enumerate(numbered(article)) if n > 0]
+
+
+def _block(article: Article, short_id: str, lines: Sequence[_Line | None]) -> str:
+    """The article as sent: its marker, its title as ``[A1.0]`` (unless the lede repeats
+    it), then one numbered sentence a line; ``None`` is a run of left-out sentences."""
     attrs = [f"id={short_id}", f"lang={article.lang}"]
     if article.source:
         attrs.append(f'outlet="{_attr(article.source)}"')
     if article.published_date:
         attrs.append(f"date={article.published_date}")
-    body = _defuse(" ".join(sentences))
-    lede_is_title = bool(sentences) and normalize(sentences[0]) == normalize(article.title)
-    title = "" if lede_is_title else f"Title: {article.title}\n"
-    return f"<<<ARTICLE {' '.join(attrs)}>>>\n{_defuse(title)}{body}\n<<<END {short_id}>>>"
+    body: list[str] = []
+    first = next((line for line in lines if line is not None), None)
+    lede_is_title = (
+        first is not None
+        and first.number == 1
+        and normalize(first.text) == normalize(article.title)
+    )
+    if article.title and not lede_is_title:
+        body.append(f"[{short_id}.0] {_defuse(article.title)}")
+    for line in lines:
+        if line is None:
+            if not body or body[-1] != CUT:
+                body.append(CUT)
+            continue
+        also = f"; also {', '.join(line.also)}" if line.also else ""
+        body.append(f"[{short_id}.{line.number}{also}] {_defuse(line.text)}")
+    return f"<<<ARTICLE {' '.join(attrs)}>>>\n" + "\n".join(body) + f"\n<<<END {short_id}>>>"
 
 
 def _defuse(text: str) -> str:
-    """An article cannot fake the markers that delimit it."""
-    return text.replace("<<<", "‹‹‹").replace(">>>", "›››")
+    """An article cannot fake the markers that delimit it, nor a sentence number."""
+    text = text.replace("<<<", "‹‹‹").replace(">>>", "›››")
+    return re.sub(r"\[(A\d+\.\d+)", r"(\1", text)
 
 
 def _attr(value: str) -> str:
@@ -66,17 +109,17 @@ def _attr(value: str) -> str:
 
 
 def _packed(
-    article: Article, short_id: str, sentences: Sequence[str], count: Count, full: int
+    article: Article, short_id: str, lines: Sequence[_Line | None], count: Count, full: int
 ) -> PackedArticle:
-    block = _block(article, short_id, sentences)
+    block = _block(article, short_id, lines)
     return PackedArticle(short_id, article, block, count(block), full, _percent_cut(article, block))
 
 
 def _percent_cut(article: Article, block: str) -> int:
     """How much of the article's sentence text is not in the block, in percent (a
-    sentence cut short counts as left out). Measured on text, not tokens: the
-    ``[also in …]`` notes add tokens without adding the article's own content."""
-    sentences = split_sentences(article.text)
+    sentence cut short counts as left out). Measured on text, not tokens: the sentence
+    numbers add tokens without adding the article's own content."""
+    sentences = numbered(article)[1:]
     total = sum(len(s) for s in sentences)
     if not total:
         return 0
@@ -85,79 +128,108 @@ def _percent_cut(article: Article, block: str) -> int:
     return 0 if missing <= 0 else max(1, round(100 * missing / total))
 
 
-def _drop_repeats(articles: Sequence[Article], ids: dict[str, str]) -> dict[str, list[str]]:
+@dataclass(frozen=True, slots=True)
+class _Seen:
+    article_id: str
+    position: int  # index in its article's line list
+    terms: frozenset[str]
+    keys: frozenset[str]  # what a repeat must also state: numbers, months, names, quotes
+
+
+def _drop_repeats(
+    articles: Sequence[Article], ids: dict[str, str]
+) -> dict[str, list[_Line | None]]:
     """Each article's sentences, less those an earlier article already carries.
 
     A clause is carried when one earlier sentence holds REPEATED of its terms; a sentence
-    is a repeat when its carried clauses make up CARRIED of its terms and every number it
-    states is in the carrying sentence too (so outlets that disagree on a figure are
-    both kept). The carrying sentence is marked ``[also in A3]``, so the model can still
-    cite every outlet that reported it; runs of removed sentences become one ``[…]``.
+    is a repeat when its carried clauses make up CARRIED of its terms and the carrying
+    sentence states every number, date, month, name and quoted phrase it states (so
+    outlets that disagree on a figure or a date are both kept). The carrying sentence
+    names the repeat (``also A3.2``) only when they say the same: the repeat also holds
+    SAME of the carrier's terms. Otherwise the sentence is kept. An article left with no
+    sentence keeps its lede. Runs of removed sentences are sent as one ``[…]``.
     """
-    seen: list[tuple[str, int, frozenset[str]]] = []  # (article id, sentence index, terms)
+    seen: list[_Seen] = []
     index: dict[str, list[int]] = {}
-    kept: dict[str, list[str | None]] = {}
+    kept: dict[str, list[_Line | None]] = {}
     also: dict[tuple[str, int], list[str]] = {}
     for article in articles:
-        sentences: list[str | None] = []
-        mine: list[tuple[str, int, frozenset[str]]] = []
-        for sentence in split_sentences(article.text):
-            carrier = _carrier(sentence, seen, index)
+        lines: list[_Line | None] = []
+        mine: list[_Seen] = []
+        for line in _all_lines(article):
+            assert line is not None
+            carrier = _carrier(line.text, seen, index)
             if carrier is not None:
-                owner, position, _ = seen[carrier]
-                tags = also.setdefault((owner, position), [])
-                if ids[article.id] not in tags:
-                    tags.append(ids[article.id])
-                sentences.append(None)
+                owner = seen[carrier]
+                also.setdefault((owner.article_id, owner.position), []).append(
+                    f"{ids[article.id]}.{line.number}"
+                )
+                lines.append(None)
                 continue
-            mine.append((article.id, len(sentences), frozenset(terms(sentence))))
-            sentences.append(sentence)
+            mine.append(
+                _Seen(article.id, len(lines), frozenset(terms(line.text)), _keys(line.text))
+            )
+            lines.append(line)
+        if lines and all(line is None for line in lines):  # never reduced to nothing
+            lines[0] = _all_lines(article)[0]  # its lede (still named by its carrier)
         for entry in mine:
-            for term in entry[2]:
+            for term in entry.terms:
                 index.setdefault(term, []).append(len(seen))
             seen.append(entry)
-        kept[article.id] = sentences
-    out: dict[str, list[str]] = {}
-    for article_id, sentences in kept.items():
-        rendered: list[str] = []
-        for position, sentence in enumerate(sentences):
-            if sentence is None:
-                if not rendered or rendered[-1] != CUT:
-                    rendered.append(CUT)
-                continue
-            tags = also.get((article_id, position))
-            rendered.append(f"{sentence} [also in {', '.join(tags)}]" if tags else sentence)
-        out[article_id] = rendered
+        kept[article.id] = lines
+    out: dict[str, list[_Line | None]] = {}
+    for article_id, lines in kept.items():
+        out[article_id] = [
+            None
+            if line is None
+            else _Line(line.number, line.text, tuple(also.get((article_id, position), ())))
+            for position, line in enumerate(lines)
+        ]
     return out
 
 
-def _carrier(
-    sentence: str, seen: Sequence[tuple[str, int, frozenset[str]]], index: dict[str, list[int]]
-) -> int | None:
+_QUOTED = re.compile(r"[\"“«]([^\"”»]{3,})[\"”»]")
+
+
+def _keys(text: str) -> frozenset[str]:
+    """What a sentence states that a repeat of it must state too."""
+    keys = {f"n:{v}" for n in numbers(text) for v in sorted(n.values)[:1]}
+    keys |= {f"d:{d.month}:{d.day}:{d.year}" for d in dates(text)}
+    keys |= {f"m:{d.month}" for d in dates(text)}
+    keys |= {f"name:{normalize(name)}" for name in latin_names(text)}
+    keys |= {f"q:{' '.join(terms(q))}" for q in _QUOTED.findall(text)}
+    return frozenset(keys)
+
+
+def _carrier(sentence: str, seen: Sequence[_Seen], index: dict[str, list[int]]) -> int | None:
     """The earlier sentence that carries this one, if any (see ``_drop_repeats``)."""
     clauses = clause_terms(sentence)
     total = sum(len(c) for c in clauses)
     if not total or not seen:
         return None
-    numbers = {t for c in clauses for t in c if t.isdigit()}
     carried, best, best_cover = 0, None, 0.0
     for clause in clauses:
         candidates = {j for term in clause for j in index.get(term, ())}
-        scored = [(coverage(clause, seen[j][2]), j) for j in candidates]
+        scored = [(coverage(clause, seen[j].terms), j) for j in candidates]
         cover, j = max(scored, default=(0.0, None))
         if cover >= REPEATED and j is not None:
             carried += len(clause)
             if cover * len(clause) > best_cover:
                 best, best_cover = j, cover * len(clause)
-    if best is None or carried / total < CARRIED or not numbers <= seen[best][2]:
+    if best is None or carried / total < CARRIED:
         return None
+    carrier = seen[best]
+    if not _keys(sentence) <= carrier.keys:
+        return None  # it states something the carrier does not: a date, a figure, a name
+    if coverage(carrier.terms, {t for c in clauses for t in c}) < SAME:
+        return None  # not the same content: keep it, rather than cite A2 for A1's words
     return best
 
 
 def _fair_share(
     articles: Sequence[Article],
     slim: dict[str, PackedArticle],
-    slim_text: dict[str, list[str]],
+    slim_text: dict[str, list[_Line | None]],
     budget: int,
     count: Count,
 ) -> tuple[PackedArticle, ...]:
@@ -185,39 +257,40 @@ def _fair_share(
 
 
 def _truncate(
-    packed: PackedArticle, sentences: Sequence[str], limit: int, count: Count
+    packed: PackedArticle, lines: Sequence[_Line | None], limit: int, count: Count
 ) -> PackedArticle:
     """Keep the article's first sentences (the lede first) within ``limit`` tokens."""
     article, short_id = packed.article, packed.short_id
-    kept: list[str] = []
-    for sentence in sentences:
-        over = count(_block(article, short_id, [*kept, sentence, CUT])) > limit
-        if over and kept:
+    kept: list[_Line | None] = []
+    for line in lines:
+        over = count(_block(article, short_id, [*kept, line, None])) > limit
+        if over and any(k is not None for k in kept):
             break
-        if over:  # even the lede alone is over: keep as many of its words as fit
-            kept.append(_cut_words(article, short_id, sentence, limit, count))
+        if over and line is not None:  # even the lede alone is over: keep what fits
+            kept.append(_cut_words(article, short_id, line, limit, count))
             break
-        kept.append(sentence)
-    if len(kept) < len(sentences) and kept[-1] != CUT:
-        kept.append(CUT)
+        kept.append(line)
+    if len(kept) < len(lines) and kept and kept[-1] is not None:
+        kept.append(None)
     block = _block(article, short_id, kept)
     return PackedArticle(
         short_id, article, block, count(block), packed.full_tokens, _percent_cut(article, block)
     )
 
 
-def _cut_words(article: Article, short_id: str, sentence: str, limit: int, count: Count) -> str:
-    """The longest word prefix of ``sentence`` whose block fits ``limit`` (at least one
+def _cut_words(article: Article, short_id: str, line: _Line, limit: int, count: Count) -> _Line:
+    """The longest word prefix of ``line`` whose block fits ``limit`` (at least one
     word), marked as cut."""
-    words = sentence.split()
+    words = line.text.split()
     low, high = 1, len(words)
     while low < high:
         mid = (low + high + 1) // 2
-        if count(_block(article, short_id, [" ".join(words[:mid]), CUT])) <= limit:
+        trial = _Line(line.number, " ".join(words[:mid]) + " " + CUT, line.also)
+        if count(_block(article, short_id, [trial])) <= limit:
             low = mid
         else:
             high = mid - 1
-    return " ".join(words[:low]) + " " + CUT
+    return _Line(line.number, " ".join(words[:low]) + " " + CUT, line.also)
 
 
 def _split(

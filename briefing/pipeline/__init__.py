@@ -16,7 +16,7 @@ from pathlib import Path
 
 from .. import __version__
 from ..config import endpoint_configured
-from ..digest import extractive, verify
+from ..digest import extractive, injection, verify
 from ..errors import ConfigError, NoArticlesError, NoEndpointError
 from ..models import (
     Article,
@@ -24,6 +24,7 @@ from ..models import (
     Notice,
     Problem,
     Provenance,
+    Quarantined,
     Section,
     Story,
     StoryDigest,
@@ -90,7 +91,10 @@ def make(options: MakeOptions, progress: Progress | None = None) -> MakeResult:
         )
     cleaned = clean.clean(ingested.articles, reference=options.today)
     deduped = dedup.dedup(cleaned)
-    stories = group.group(deduped.articles)
+    screened, quarantined = injection.screen(deduped.articles)
+    for q in quarantined:
+        log.warning("article %s addresses an AI; quarantined: %s", q.article_id, q.text[:120])
+    stories = group.group(screened)
     log.info(
         "%d articles, %d duplicates dropped, %d stories",
         len(cleaned),
@@ -112,8 +116,9 @@ def make(options: MakeOptions, progress: Progress | None = None) -> MakeResult:
         if options.dry_run:
             plan = llm.plan(packed)
             return MakeResult(None, (), None, tuple(problems), plan)
-        digests, found = _verified(llm.generate_all(packed, report))
+        digests, found = _verified(llm.generate_all(packed, report), quarantined)
         problems.extend(found)
+        digests = llm.check_all(digests, packed, report)
         overview, overview_problem = llm.overview(digests)
         problems.extend(overview_problem)
         provenance_extra = llm.provenance()
@@ -123,11 +128,18 @@ def make(options: MakeOptions, progress: Progress | None = None) -> MakeResult:
         for number, story in enumerate(stories, start=1):
             extracted.append(_extract(story, options))
             report("stories", number, len(stories))
-        digests, found = _verified(extracted)
+        digests, found = _verified(extracted, quarantined)
         problems.extend(found)
         provenance_extra = {"engine_version": extractive.ENGINE_VERSION}
         notice = EXTRACTIVE_NOTICE
 
+    if options.strict or options.settings.strict:
+        digests, failed = _strict(digests)
+        problems.extend(failed)
+    provenance_extra["parameters"] = (
+        *provenance_extra.get("parameters", ()),  # type: ignore[misc]
+        *_check_counts(digests, problems),
+    )
     briefing = Briefing(
         date=_normalised_date(options.briefing_date)
         or _briefing_date(deduped.articles, options.today),
@@ -144,22 +156,59 @@ def make(options: MakeOptions, progress: Progress | None = None) -> MakeResult:
         overview=overview,
         duplicates=deduped.duplicates,
         problems=tuple(problems),
+        quarantined=quarantined,
     )
     written, stdout = _write(briefing, options)
     return MakeResult(briefing, written, stdout, tuple(problems))
 
 
-def _verified(digests: Sequence[StoryDigest]) -> tuple[list[StoryDigest], list[Problem]]:
+def _verified(
+    digests: Sequence[StoryDigest], quarantined: Sequence[Quarantined] = ()
+) -> tuple[list[StoryDigest], list[Problem]]:
     """Each digest checked against its story; corrections and failures as problems."""
     checked: list[StoryDigest] = []
     problems: list[Problem] = []
     for number, digest in enumerate(digests, start=1):
-        digest, found = verify.verify(digest, where=f"story {number}")
+        digest, found = verify.verify(digest, where=f"story {number}", quarantined=quarantined)
         problems.extend(found)
         if digest.status == "failed":
             problems.append(Problem(f"story {number}", digest.error or "failed", "error"))
         checked.append(digest)
     return checked, problems
+
+
+def _strict(digests: Sequence[StoryDigest]) -> tuple[list[StoryDigest], list[Problem]]:
+    """--strict: a story with any flagged point fails, rather than print the point."""
+    out: list[StoryDigest] = []
+    problems: list[Problem] = []
+    for number, digest in enumerate(digests, start=1):
+        failed = verify.enforce(digest)
+        if failed is not digest:
+            problems.append(Problem(f"story {number}", failed.error or "failed", "error"))
+        out.append(failed)
+    return out, problems
+
+
+def _check_counts(
+    digests: Sequence[StoryDigest], problems: Sequence[Problem]
+) -> tuple[tuple[str, str], ...]:
+    """How many points were checked, flagged and left out, for the provenance."""
+    points = [
+        p
+        for d in digests
+        if d.status == "ok"
+        for s in d.sections
+        for p in (s.headline, s.summary, *s.points, *s.disagreements)
+        if p is not None
+    ]
+    left_out = sum(
+        1 for p in problems if p.message.startswith(("point left out", "quote left out"))
+    )
+    return (
+        ("points_checked", str(len(points))),
+        ("points_flagged", str(sum(1 for p in points if p.flags))),
+        ("points_left_out", str(left_out)),
+    )
 
 
 def _check_options(options: MakeOptions) -> None:

@@ -78,13 +78,13 @@ class LLMRun:
         story_prompt = prompts.load("story", pins.get("story"))
         merge_prompt = _optional_prompt(prompts, "merge", pins.get("merge"))
         overview_prompt = _optional_prompt(prompts, "overview", pins.get("overview"))
+        check_prompt = _optional_prompt(prompts, "check", pins.get("check")) if s.check else None
         self.counter = counter_for(s.model)
         empty = story_prompt.render(articles="", article_ids="", schema="{}", max_points="7")
         from ..digest.answer import json_schema
 
         schema_tokens = self.counter.count(str(json_schema("StoryAnswer")))
         self.overhead = self.counter.count("\n".join(empty)) + schema_tokens
-        self.budget = s.budget(self.overhead)
         self.run_id = uuid.uuid4().hex[:12]
         store = None
         if options.use_cache and options.settings.cache and not options.dry_run:
@@ -102,6 +102,10 @@ class LLMRun:
                 max_output_tokens=s.output_reserve,
             )
             client = LLMClient(endpoint)
+        unknown = s.window()[1].startswith("assumed")
+        served = client.context_window() if client is not None and unknown else None
+        self.window, self.window_source = s.window(served)
+        self.budget = s.budget(self.overhead, self.window)
         self.engine = Engine(
             client=client,  # type: ignore[arg-type]
             story_prompt=story_prompt,
@@ -111,7 +115,9 @@ class LLMRun:
             run_id=self.run_id,
             max_points=options.max_points,
             base_url=s.base_url,
+            check_prompt=check_prompt,
         )
+        self.checked = 0  # points the model checked
 
     def pack(self, story: Story) -> PackedStory:
         from ..digest import pack
@@ -168,6 +174,41 @@ class LLMRun:
         except BriefError as exc:
             return (), [Problem("overview", f"the overview was left out: {exc}")]
 
+    def check_all(
+        self, digests: Sequence[StoryDigest], packed: Sequence[PackedStory], report: Progress
+    ) -> list[StoryDigest]:
+        """The model check of every story's points, ``concurrency`` stories at a time. A
+        story whose check fails keeps its points, marked not checked by the model."""
+        from ..digest import generate
+
+        if self.engine.check_prompt is None:
+            return list(digests)
+        by_story = {p.story.id: p for p in packed}
+        results: list[StoryDigest] = list(digests)
+        todo = [i for i, d in enumerate(digests) if d.status == "ok"]
+        report("checks", 0, len(todo))
+        pool = ThreadPoolExecutor(max_workers=self.options.settings.llm.concurrency)
+        futures = {
+            pool.submit(generate.check, digests[i], by_story[digests[i].story.id], self.engine): i
+            for i in todo
+        }
+        try:
+            for done, future in enumerate(as_completed(futures), start=1):
+                results[futures[future]] = future.result()
+                report("checks", done, len(todo))
+        except BaseException:
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+        pool.shutdown()
+        self.checked = sum(
+            1
+            for d in results
+            for section in d.sections
+            for p in (*section.points, *section.disagreements)
+            if p.model_check is not None
+        )
+        return results
+
     def provenance(self) -> dict[str, object]:
         s = self.options.settings.llm
         return {
@@ -179,6 +220,9 @@ class LLMRun:
             "parameters": (
                 ("max_points", str(self.options.max_points)),
                 ("input_budget", str(self.budget)),
+                ("context_window", f"{self.window} ({self.window_source})"),
+                ("model_check", "on" if self.engine.check_prompt else "off"),
+                ("points_checked_by_model", str(self.checked)),
                 ("run_id", self.run_id),
                 ("cache", "on" if self.store else "off"),
             ),

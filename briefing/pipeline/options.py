@@ -27,3 +27,4 @@ class MakeOptions:
     prompt_pins: tuple[str, ...] = ()  # "story=v2"
     dry_run: bool = False
     use_cache: bool = True
+    strict: bool = False  # fail a story whose points fail a check, instead of flagging
