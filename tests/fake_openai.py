@@ -115,8 +115,10 @@ class FakeOpenAI:
         json_schema: bool = True,
         latency: float = 0.0,
         default: Default = None,
+        model_info: dict | None = None,
     ) -> None:
         self.json_schema = json_schema
+        self.model_info = model_info or {}  # extra fields of the model in GET /models
         self.latency = latency
         self.default = default
         self.requests: list[dict] = []
@@ -318,6 +320,7 @@ class _Handler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:
         if self.path.rstrip("/") == MODELS_PATH:
             model = {"id": MODEL, "object": "model", "created": 0, "owned_by": "fake-openai"}
+            model.update(self.server.fake.model_info)
             self._send(200, {"object": "list", "data": [model]})
         else:
             self._send(404, error_body(404, f"Unknown path: GET {self.path}"))
@@ -335,7 +338,9 @@ class _Handler(BaseHTTPRequestHandler):
             self.server.fake._record({"_path": self.path, "_headers": headers, "_raw": text})
             self._send(400, error_body(400, f"Request body is not a JSON object: {exc}"))
             return
-        self.server.fake._record({**body, "_path": self.path, "_headers": headers})
+        self.server.fake._record(
+            {**body, "_path": self.path, "_headers": headers, "_at": time.monotonic()}
+        )
         if self.path.rstrip("/") != CHAT_PATH:
             self._send(404, error_body(404, f"Unknown path: POST {self.path}"))
             return

@@ -15,9 +15,11 @@ def ids_in(body: dict[str, Any]) -> list[str]:
 
 
 _WORDS = {
-    "ar": ("عنوان الخبر", "ملخص الخبر في جملة واحدة", "نقطة رئيسية رقم"),
+    "ar": ("عنوان الخبر", "ملخص الخبر في جملة واحدة", "النقطة الرئيسية"),
     "en": ("en headline", "en summary", "en point"),
 }
+# Point numbers in words: a digit no article states would be flagged by verify.
+_NTH = {"ar": ("الأولى", "الثانية", "الثالثة"), "en": ("one", "two", "three")}
 
 
 def story_answer(ids: list[str], *, quote: tuple[str, str] | None = None, tag: str = "") -> str:
@@ -30,7 +32,7 @@ def story_answer(ids: list[str], *, quote: tuple[str, str] | None = None, tag: s
             "headline": f"{words[0]} {tag}".strip(),
             "summary": words[1],
             "key_points": [
-                {"text": f"{words[2]} {i}", "citations": ids[: i + 1]} for i in range(3)
+                {"text": f"{words[2]} {_NTH[lang][i]}", "citations": ids[: i + 1]} for i in range(3)
             ],
             "quotes": quotes,
         }

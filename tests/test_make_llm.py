@@ -186,14 +186,12 @@ def test_endpoint_without_json_schema_still_works(
 def test_stories_run_concurrently(
     inputs: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import time
-
     with FakeOpenAI(default=answering, latency=0.4) as srv:
         monkeypatch.setenv("OPENAI_BASE_URL", srv.base_url)
-        started = time.monotonic()
         run(inputs, tmp_path / "out", flags={"concurrency": 3, "check": False})
-        elapsed = time.monotonic() - started
-    assert elapsed < 0.4 * 4 * 0.8  # three stories at once, then the overview
+    stories = [r["_at"] for r in srv.requests if "key points" in r["messages"][0]["content"]]
+    # three stories at once: the third is sent before the first is answered (0.4 s)
+    assert len(stories) == 3 and stories[2] - stories[0] < 0.4
 
 
 def test_key_in_brief_toml_is_refused(tmp_path: Path) -> None:
@@ -304,3 +302,60 @@ def test_llm_key_that_is_not_a_table_is_a_config_error(tmp_path: Path) -> None:
     toml.write_text('llm = "x"\n')
     with pytest.raises(ConfigError, match=r"\[llm\]"):
         config.load(str(toml))
+
+
+@pytest.mark.parametrize(
+    "info, window, source",
+    [
+        ({"max_model_len": 32768}, 32768, "from the server"),  # vLLM
+        ({"meta": {"n_ctx_train": 16384}}, 16384, "from the server"),  # llama.cpp
+        ({}, 8192, "assumed"),  # Ollama and others say nothing
+    ],
+)
+def test_unknown_models_context_window_is_asked_of_the_server(
+    inputs: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, info: dict, window: int,
+    source: str,
+) -> None:  # fmt: skip
+    with FakeOpenAI(default=answering, model_info=info) as srv:
+        monkeypatch.setenv("OPENAI_BASE_URL", srv.base_url)
+        result = run(inputs, tmp_path / "out", flags={"model": "local-model"})
+    parameters = dict(result.briefing.provenance.parameters)
+    assert (
+        parameters["context_window"].startswith(f"{window} (")
+        and source in parameters["context_window"]
+    )
+
+
+def test_no_check_sends_no_check_and_says_so(
+    server: FakeOpenAI, inputs: Path, tmp_path: Path
+) -> None:
+    result = run(inputs, tmp_path / "out", flags={"check": False})
+    assert not [r for r in server.requests if "fact-checker" in r["messages"][0]["content"]]
+    points = [p for d in result.briefing.stories for s in d.sections for p in s.points]
+    assert points and all(p.model_check is None for p in points)
+    assert dict(result.briefing.provenance.parameters)["model_check"] == "off"
+
+
+def test_strict_fails_a_story_with_a_flagged_point(
+    inputs: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def one_wrong_figure(body: dict) -> Reply:
+        if "fact-checker" in body["messages"][0]["content"]:
+            return answering(body)
+        answer = json.loads(story_answer(ids_in(body)))
+        text = json.dumps(body["messages"], ensure_ascii=False)
+        if "Valencia" in text:  # the flood story: a figure no article states
+            answer["en"]["key_points"][0]["text"] = "Rescuers saved 400 people in Valencia."
+        return Reply(json.dumps(answer, ensure_ascii=False))
+
+    with FakeOpenAI(default=one_wrong_figure) as srv:
+        monkeypatch.setenv("OPENAI_BASE_URL", srv.base_url)
+        lenient = run(inputs, tmp_path / "a")
+        strict = run(inputs, tmp_path / "b", strict=True)
+    flood = [d for d in lenient.briefing.stories if "flood" in d.story.articles[0].id][0]
+    assert flood.status == "ok" and any(
+        f.check == "number" for p in flood.section("en").points for f in p.flags
+    )
+    failed = [d for d in strict.briefing.stories if d.status == "failed"]
+    assert [d.story.articles[0].id[:-1] for d in failed] == ["flood"]
+    assert "--strict" in failed[0].error and "number" in failed[0].error

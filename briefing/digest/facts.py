@@ -155,7 +155,8 @@ def _word_value(word: str) -> tuple[int, str] | None:
     return None
 
 
-def numbers(text: str) -> list[Number]:
+@lru_cache(maxsize=8192)
+def numbers(text: str) -> tuple[Number, ...]:
     """Every number ``text`` states, in order. Month names are not numbers (``كانون
     الثاني`` is December's neighbour, not "second"), and a multiplier word after a number
     multiplies it (``170 ألف``)."""
@@ -212,7 +213,7 @@ def numbers(text: str) -> list[Number]:
             i = j
             continue
         i += 1
-    return found
+    return tuple(found)
 
 
 def _round(values: set[float]) -> set[float]:
@@ -279,7 +280,8 @@ def _month_value(name: str) -> int:
     return _EN_MONTHS.get(key) or _AR_MONTHS[key]
 
 
-def dates(text: str) -> list[DateMention]:
+@lru_cache(maxsize=8192)
+def dates(text: str) -> tuple[DateMention, ...]:
     """Every date mention in ``text``: a month name (with its day and year when stated
     beside it), or a numeric date (``2026-02-09``, ``9/2/2026``)."""
     folded = normalize(text)
@@ -317,7 +319,7 @@ def dates(text: str) -> list[DateMention]:
         if day is not None and not 1 <= day <= 31:
             day = None
         found.append(DateMention(_month_value(name), day, year, match.group(0).strip()))
-    return found
+    return tuple(found)
 
 
 def _day_word(words: str) -> int | None:

@@ -193,11 +193,10 @@ def _check_point(
     evidence = tuple(e for e in point.evidence if e.article_id in articles)
     if not evidence:
         evidence = sentences.align(point.text, cited)
-    evidence_text = " ".join(e.text for e in evidence)
-    sources_text = " ".join(f"{a.title}\n{a.text}" for a in cited)
+    stated_in = [e.text for e in evidence] + [f"{a.title}\n{a.text}" for a in cited]
     plain = _without_outlets(point.text, context)
-    flags.extend(_numbers_flag(plain, f"{evidence_text}\n{sources_text}", cited))
-    flags.extend(_dates_flag(plain, f"{evidence_text}\n{sources_text}", cited))
+    flags.extend(_numbers_flag(plain, stated_in, cited))
+    flags.extend(_dates_flag(plain, stated_in, cited))
     flags.extend(_language_flag(point.text, lang))
     flags.extend(_support_flags(point, lang, role, evidence, cited))
     flags.extend(_injection_flag(point, valid, context))
@@ -207,10 +206,11 @@ def _check_point(
 # --- the checks ----------------------------------------------------------------------
 
 
-def _numbers_flag(text: str, stated_in: str, cited: Sequence[Article]) -> list[Flag]:
+def _numbers_flag(text: str, stated_in: Sequence[str], cited: Sequence[Article]) -> list[Flag]:
     stated: set[float] = set()
-    for n in numbers(stated_in):
-        stated |= n.values
+    for source in stated_in:
+        for n in numbers(source):
+            stated |= n.values
     for article in cited:
         if article.published_date:
             year, month, day = (int(x) for x in article.published_date.split("-"))
@@ -241,12 +241,12 @@ def _numbers_flag(text: str, stated_in: str, cited: Sequence[Article]) -> list[F
     ]
 
 
-def _dates_flag(text: str, stated_in: str, cited: Sequence[Article]) -> list[Flag]:
+def _dates_flag(text: str, stated_in: Sequence[str], cited: Sequence[Article]) -> list[Flag]:
     mentioned = dates(text)
     if not mentioned:
         return []
-    stated = dates(stated_in)
-    folded = normalize(stated_in)
+    stated = [d for source in stated_in for d in dates(source)]
+    folded = normalize(" ".join(stated_in))
     for article in cited:
         if not article.published_date:
             continue
