@@ -64,7 +64,7 @@ FACTS = [
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--budget", type=int, default=6000)
+    parser.add_argument("--budget", type=int, default=8000)
     parser.add_argument("--model", default="gpt-4o-mini")
     args = parser.parse_args()
     fixtures = ROOT / "fixtures"

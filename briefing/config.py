@@ -48,7 +48,7 @@ class LLMSettings(BaseModel):
     max_attempts: int = Field(default=5, ge=1, le=20)
     max_retry_seconds: float = Field(default=300.0, gt=0)
     concurrency: int = Field(default=4, ge=1, le=64)
-    input_budget: int = Field(default=6000, ge=500)
+    input_budget: int = Field(default=8000, ge=500)
     context_window: int | None = Field(default=None, ge=2048)
     output_reserve: int = Field(default=2500, ge=256)
     price_input_per_mtok: float | None = Field(default=None, ge=0)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 
 from briefing.digest.pack import pack
@@ -110,3 +113,64 @@ def test_metadata_goes_into_the_header_and_a_lede_title_is_not_repeated() -> Non
         "<<<ARTICLE id=A1 lang=en outlet=\"Al 'Quote' Daily\" date=2026-02-10>>>"
     )
     assert "Title:" not in block
+
+
+def _seeds_packed():
+    from briefing.sources.clean import clean
+    from briefing.sources.ingest import ingest
+
+    articles = clean(ingest([str(Path(__file__).parent.parent / "fixtures")]).articles)
+    return pack(Story("seeds", tuple(articles)), 20_000, count)
+
+
+def test_sentences_that_differ_in_a_month_or_a_date_both_reach_the_model() -> None:
+    blocks = "\n".join(p.block for p in _seeds_packed().articles)
+    assert "في تشرين الثاني 2025" in blocks and "كانون الأول الماضي" in blocks
+
+
+def test_every_sentence_is_numbered_and_also_never_lands_inside_a_quote() -> None:
+    for packed in _seeds_packed().articles:
+        lines = packed.block.splitlines()[1:-1]
+        assert all(re.match(r"\[A\d+\.\d+(; also A\d+\.\d+(, A\d+\.\d+)*)?\] |\[…\]$", x)
+                   for x in lines), lines  # fmt: skip
+        assert "also" not in " ".join(re.sub(r"^\[[^\]]*\] ", "", x) for x in lines)
+
+
+@pytest.mark.parametrize(
+    "first, second, repeat",
+    [
+        ("Syria joined the coalition in November 2025 as its 90th member.",
+         "Syria joined the coalition in December 2025 as its 90th member.", False),
+        ("Syria joined the coalition on 9 February as its 90th member state.",
+         "Syria joined the coalition on 12 February as its 90th member state.", False),
+        ("The envoy Tom Barrack welcomed Syria into the coalition on Monday.",
+         "The envoy John Fisher welcomed Syria into the coalition on Monday.", False),
+        ('He said "this is a new chapter in collective security" after the talks.',
+         'He said "this is a historic day for the region" after the talks.', False),
+        ("The coalition met in Riyadh on Monday and welcomed Syria as its 90th member.",
+         "On Monday the coalition met in Riyadh and welcomed Syria as its 90th member.", True),
+    ],
+)  # fmt: skip
+def test_a_sentence_stating_what_the_kept_one_lacks_is_never_a_repeat(
+    first: str, second: str, repeat: bool
+) -> None:
+    story = Story("s", (art(1, first + " Other news one."), art(2, second + " Other news two.")))
+    a1, a2 = pack(story, 10_000, count).articles
+    assert (second not in a2.block) is repeat
+    assert ("also A2.1" in a1.block) is repeat
+
+
+def test_also_is_added_only_when_the_other_sentence_says_the_same() -> None:
+    long = (
+        "The coalition met in Riyadh on Monday, welcomed Syria as its 90th member, thanked "
+        "Iraq for leading the campaign and praised the detainee transfers from the camps."
+    )
+    short = "The coalition met in Riyadh on Monday and welcomed Syria as its 90th member."
+    a1, a2 = pack(Story("s", (art(1, long), art(2, short))), 10_000, count).articles
+    assert short in a2.block and "also" not in a1.block  # kept: it says much less
+
+
+def test_an_article_of_repeats_keeps_its_lede() -> None:
+    text = "The coalition met in Riyadh on Monday and welcomed Syria as its 90th member."
+    a1, a2 = pack(Story("s", (art(1, text), art(2, text))), 10_000, count).articles
+    assert text in a2.block

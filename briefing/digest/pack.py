@@ -145,8 +145,8 @@ def _drop_repeats(
     is a repeat when its carried clauses make up CARRIED of its terms and the carrying
     sentence states every number, date, month, name and quoted phrase it states (so
     outlets that disagree on a figure or a date are both kept). The carrying sentence
-    names the repeat (``also A3.2``) only when they say the same: the repeat also holds
-    SAME of the carrier's terms. Otherwise the sentence is kept. An article left with no
+    names the repeat (``also A3.2``) only when they say the same: each holds SAME of the
+    other's terms. Otherwise the sentence is kept. An article left with no
     sentence keeps its lede. Runs of removed sentences are sent as one ``[…]``.
     """
     seen: list[_Seen] = []
@@ -221,7 +221,8 @@ def _carrier(sentence: str, seen: Sequence[_Seen], index: dict[str, list[int]]) 
     carrier = seen[best]
     if not _keys(sentence) <= carrier.keys:
         return None  # it states something the carrier does not: a date, a figure, a name
-    if coverage(carrier.terms, {t for c in clauses for t in c}) < SAME:
+    mine = {t for c in clauses for t in c}
+    if min(coverage(carrier.terms, mine), coverage(mine, carrier.terms)) < SAME:
         return None  # not the same content: keep it, rather than cite A2 for A1's words
     return best
 
