@@ -220,7 +220,7 @@ def _print_plan(plan: object) -> None:
     click.echo(f"{'story':>5}  {'articles':>8}  {'calls':>5}  {'input tokens':>12}  cut")
     for call in plan.calls:
         cut = ", ".join(f"{aid} {pct}%" for aid, pct in call.trimmed) or "-"
-        calls = call.parts + (1 if call.parts > 1 else 0)
+        calls = call.calls
         click.echo(
             f"{call.story_number:>5}  {call.articles:>8}  {calls:>5}  "
             f"{call.input_tokens:>12}  {cut}"

@@ -166,6 +166,10 @@ def test_dry_run_counts_tokens_and_cost_without_calling(
     assert server.requests == [] and not (tmp_path / "out").exists()
     plan = result.plan
     assert [c.articles for c in plan.calls] == [2, 2, 2]
+    assert [c.calls for c in plan.calls] == [2, 2, 2]  # the story, and its model check
+    unchecked = run(inputs, tmp_path / "out", dry_run=True, flags={"check": False}).plan
+    assert [c.calls for c in unchecked.calls] == [1, 1, 1]
+    assert unchecked.input_tokens < plan.input_tokens and unchecked.cost < plan.cost
     assert all(c.input_tokens > 500 for c in plan.calls)  # the prompt counts too
     assert plan.cost is not None and plan.cost > 0 and "cl100k" in plan.tokenizer
 

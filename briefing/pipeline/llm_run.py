@@ -20,6 +20,7 @@ from .options import MakeOptions, Progress
 log = logging.getLogger(__name__)
 
 OUTPUT_ESTIMATE = 1500  # completion tokens per call assumed by --dry-run cost estimates
+CHECK_POINTS_ESTIMATE = 1500  # tokens of the points and evidence a model check adds
 
 
 def llm_notice(model: str) -> Notice:
@@ -37,8 +38,13 @@ class PlannedCall:
     story_id: str
     articles: int
     parts: int
-    input_tokens: int  # prompt + articles, all calls of the story
+    input_tokens: int  # prompt + articles, all calls of the story (the model check too)
     trimmed: tuple[tuple[str, int], ...]
+    checks: int = 0  # model-check calls (1 when the check is on)
+
+    @property
+    def calls(self) -> int:
+        return self.parts + (1 if self.parts > 1 else 0) + self.checks
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,7 +64,7 @@ class Plan:
     def cost(self) -> float | None:
         if self.prices is None:
             return None
-        calls = sum(c.parts + (1 if c.parts > 1 else 0) for c in self.calls)
+        calls = sum(c.calls for c in self.calls)
         return (self.input_tokens * self.prices[0] + calls * OUTPUT_ESTIMATE * self.prices[1]) / 1e6
 
 
@@ -125,14 +131,18 @@ class LLMRun:
         return pack.pack(story, self.budget, self.counter.count, self.counter.name)
 
     def plan(self, packed: Sequence[PackedStory]) -> Plan:
+        checks = 1 if self.engine.check_prompt is not None else 0
         calls = tuple(
             PlannedCall(
                 n,
                 p.story.id,
                 len(p.story.articles),
                 len(p.parts),
-                p.tokens + self.overhead * len(p.parts),
+                p.tokens
+                + self.overhead * len(p.parts)
+                + checks * (p.tokens + self.overhead + CHECK_POINTS_ESTIMATE),
                 p.trimmed,
+                checks,
             )
             for n, p in enumerate(packed, start=1)
         )
