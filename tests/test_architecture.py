@@ -98,9 +98,9 @@ def test_the_pipeline_is_where_stages_are_wired() -> None:
 
 def test_folders_show_the_pipeline() -> None:
     """STYLE.md principle 6: stages live in subpackages named after the pipeline; only
-    shared values, errors, text helpers, config and the CLI stay at the top."""
+    shared values, errors, text and safety helpers, config and the CLI stay at the top."""
     top = {p.stem for p in PACKAGE.glob("*.py")}
-    assert top <= {"__init__", "cli", "config", "errors", "models", "text"}, top
+    assert top <= {"__init__", "cli", "config", "errors", "models", "safety", "text"}, top
     assert all(module.split(".")[0] in SUBPACKAGES for module in STAGES)
 
 

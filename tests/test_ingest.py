@@ -245,8 +245,8 @@ def test_gzip_that_unpacks_too_large_is_refused(tmp_path: Path, monkeypatch) -> 
     from briefing.sources import ingest as ingest_module
 
     monkeypatch.setattr(ingest_module, "MAX_FILE_BYTES", 1000)
-    f = write(tmp_path / "bomb.jsonl.gz", gzip.compress(b" " * 100_000))
-    assert "50 MB" in ingest([f]).problems[0].message
+    f = write(tmp_path / "bomb.json.gz", gzip.compress(b" " * 100_000))
+    assert "unpacks to more than" in ingest([f]).problems[0].message
 
 
 def test_compact_iso_date_is_normalised(tmp_path: Path) -> None:

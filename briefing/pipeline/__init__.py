@@ -77,7 +77,7 @@ def make(options: MakeOptions, progress: Progress | None = None) -> MakeResult:
             "Configure an endpoint or drop --dry-run."
         )
 
-    ingested = ingest.ingest(options.paths)
+    ingested = ingest.ingest(options.paths, include_briefings=options.include_briefings)
     problems = list(ingested.problems)
     if not ingested.articles:
         listed = "; ".join(str(p) for p in problems[:5])

@@ -27,3 +27,4 @@ class MakeOptions:
     prompt_pins: tuple[str, ...] = ()  # "story=v2"
     dry_run: bool = False
     use_cache: bool = True
+    include_briefings: bool = False  # read briefings brief wrote as articles too
