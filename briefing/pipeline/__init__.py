@@ -153,13 +153,31 @@ def _verified(digests: Sequence[StoryDigest]) -> tuple[list[StoryDigest], list[P
     """Each digest checked against its story; corrections and failures as problems."""
     checked: list[StoryDigest] = []
     problems: list[Problem] = []
+    failed: dict[str, list[int]] = {}  # one error (a dead endpoint) -> the stories it failed
     for number, digest in enumerate(digests, start=1):
         digest, found = verify.verify(digest, where=f"story {number}")
         problems.extend(found)
         if digest.status == "failed":
-            problems.append(Problem(f"story {number}", digest.error or "failed", "error"))
+            failed.setdefault(digest.error or "failed", []).append(number)
         checked.append(digest)
+    for error, numbers in failed.items():
+        where = f"story {numbers[0]}" if len(numbers) == 1 else f"stories {_ranges(numbers)}"
+        problems.append(Problem(where, error, "error"))
     return checked, problems
+
+
+def _ranges(numbers: Sequence[int]) -> str:
+    """[1, 2, 3, 5] -> "1–3, 5"."""
+    parts: list[str] = []
+    start = prev = numbers[0]
+    for n in [*numbers[1:], None]:
+        if n is not None and n == prev + 1:
+            prev = n
+            continue
+        parts.append(str(start) if start == prev else f"{start}–{prev}")
+        if n is not None:
+            start = prev = n
+    return ", ".join(parts)
 
 
 def _check_options(options: MakeOptions) -> None:

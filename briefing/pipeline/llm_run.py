@@ -100,6 +100,7 @@ class LLMRun:
                 max_attempts=s.max_attempts,
                 max_retry_seconds=s.max_retry_seconds,
                 max_output_tokens=s.output_reserve,
+                circuit_breaker=s.circuit_breaker,
             )
             client = LLMClient(endpoint)
         self.engine = Engine(
