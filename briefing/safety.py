@@ -19,7 +19,8 @@ files, the model's answers, a server's error texts). Three verbs:
   file name could not decode becomes a visible escape such as ``\\u202e``, ``\\n`` or
   ``\\xff``, so a name can neither forge a line nor reorder what follows it.
 
-``safe_text`` and ``safe_line`` combine masking with the two forms.
+``safe_text`` and ``safe_line`` combine masking with the two forms; ``safe_url`` keeps a
+URL only when following it cannot run anything (http, https, mailto, relative).
 """
 
 from __future__ import annotations
@@ -172,6 +173,28 @@ def visible(text: str) -> str:
     and every undecodable file-name byte written as a visible escape (``\\u202e``,
     ``\\n``, ``\\xff``): for one line of stderr, or a file name shown in a document."""
     return _HIDDEN.sub(_escape, text) if text else text
+
+
+LINK_SCHEMES = ("http", "https", "mailto")
+_SCHEME = re.compile(r"^([a-z][a-z0-9+.\-]*):")
+
+
+def url_scheme(url: str) -> str | None:
+    """The scheme a browser would see in ``url`` (entities decoded, whitespace and
+    control characters dropped, lower case), or None for a relative URL."""
+    import html
+
+    seen = re.sub(r"[\x00-\x20\x7f]+", "", html.unescape(url)).lower()
+    found = _SCHEME.match(seen)
+    return found.group(1) if found else None
+
+
+def safe_url(url: str) -> str | None:
+    """``url`` if following it cannot run anything: http, https, mailto or a relative
+    address; None for ``javascript:``, ``data:``, ``vbscript:``, ``file:`` and any other
+    scheme, however it is disguised (case, entities, embedded tabs or newlines)."""
+    scheme = url_scheme(url)
+    return url if scheme is None or scheme in LINK_SCHEMES else None
 
 
 def safe_text(text: str) -> str:

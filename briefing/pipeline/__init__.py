@@ -16,6 +16,7 @@ from pathlib import Path
 
 from .. import __version__
 from ..config import endpoint_configured
+from ..daily.lock import hold
 from ..digest import extractive, verify
 from ..errors import ConfigError, NoArticlesError, NoEndpointError
 from ..models import (
@@ -28,7 +29,7 @@ from ..models import (
     Story,
     StoryDigest,
 )
-from ..render.output import write_atomic
+from ..render.output import write_all
 from ..sources import clean, ingest
 from ..stories import dedup, group
 from .llm_run import OUTPUT_ESTIMATE, LLMRun, Plan, PlannedCall, failed_digest, llm_notice
@@ -269,8 +270,11 @@ def _write(briefing: Briefing, options: MakeOptions) -> tuple[tuple[Path, ...], 
     if options.out_dir == "-":
         return (), _render(briefing, options.formats[0])
     out = Path(options.out_dir)
-    written = []
-    for fmt in options.formats:
-        path = out / f"briefing-{briefing.date}.{fmt}"
-        written.append(write_atomic(path, _render(briefing, fmt)))
-    return tuple(written), None
+    # Every format rendered first, then written together under the folder's lock (shared
+    # with the daily run): a folder never mixes two runs, and a failed write replaces
+    # nothing.
+    rendered = [
+        (out / f"briefing-{briefing.date}.{fmt}", _render(briefing, fmt)) for fmt in options.formats
+    ]
+    with hold(out, command="brief make"):
+        return write_all(rendered), None

@@ -89,6 +89,8 @@ class LLMRun:
         store = None
         if options.use_cache and options.settings.cache and not options.dry_run:
             store = Store()
+            if not store.usable:  # said once by the store; the run goes on without it
+                store = None
         self.store = store
         client = None
         if not options.dry_run:

@@ -548,13 +548,32 @@ def _build(
         text=text,
         origin=origin,
         source=_one_line(record.source)[:300] or None,
-        url=_one_line(record.url).replace(" ", "%20")[:2000] or None,
+        url=_url(record.url, origin, problems),
         published=published,
         lang=_normalise_lang(record.lang),
     )
 
 
 MAX_TITLE_CHARS = 400  # a longer "title" is a paragraph: the headline is taken from it
+
+
+def _url(value: str | None, origin: str, problems: list[Problem] | None) -> str | None:
+    """The article's URL, unless following it could run something (``javascript:``,
+    ``data:``…): such a URL is left out, with a warning, so no output can link to it."""
+    url = _one_line(value).replace(" ", "%20")[:2000]
+    if not url:
+        return None
+    if safety.safe_url(url) is None:
+        if problems is not None:
+            problems.append(
+                Problem(
+                    origin,
+                    f"url {safety.safe_line(url[:60])!r} is not a web address (its scheme "
+                    f"is {safety.url_scheme(url)!r}); left out, so no output links to it.",
+                )
+            )
+        return None
+    return url
 
 
 def _one_line(value: str | None) -> str:
