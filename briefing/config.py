@@ -58,7 +58,7 @@ class LLMSettings(BaseModel):
     max_attempts: int = Field(default=5, ge=1, le=20)
     max_retry_seconds: float = Field(default=300.0, gt=0, le=86_400)
     # consecutive transport failures (across stories) after which the run stops asking
-    circuit_breaker: int = Field(default=4, ge=1, le=1000)
+    circuit_breaker: int = Field(default=5, ge=1, le=1000)
     concurrency: int = Field(default=4, ge=1, le=64)
     input_budget: int = Field(default=6000, ge=500)
     context_window: int | None = Field(default=None, ge=2048)

@@ -18,7 +18,7 @@ from .. import __version__
 from ..config import endpoint_configured
 from ..daily.lock import hold
 from ..digest import extractive, verify
-from ..errors import ConfigError, NoArticlesError, NoEndpointError
+from ..errors import ConfigError, NoArticlesError, NoEndpointError, OutputError
 from ..models import (
     Article,
     Briefing,
@@ -276,5 +276,12 @@ def _write(briefing: Briefing, options: MakeOptions) -> tuple[tuple[Path, ...], 
     rendered = [
         (out / f"briefing-{briefing.date}.{fmt}", _render(briefing, fmt)) for fmt in options.formats
     ]
-    with hold(out, command="brief make"):
-        return write_all(rendered), None
+    try:
+        with hold(out, command="brief make"):
+            return write_all(rendered), None
+    except OSError as exc:  # the lock file itself could not be written (a full disk)
+        raise OutputError(
+            f"Cannot write to {out} ({exc.strerror or exc}); no file of this briefing was "
+            "replaced. Check the folder's free space and permissions, or choose another "
+            "with -o DIR."
+        ) from exc
