@@ -56,6 +56,8 @@ _PREFIXED = re.compile(
     """,
     re.VERBOSE,
 )
+# Cheap literal pre-check: most text holds none of the prefixes above.
+_MAYBE_PREFIXED = re.compile(r"sk-|Bearer|AKIA|gh[pousr]_|github_pat_|xox|AIza|hf_|gsk_|glpat-|eyJ")
 # A long token of key characters, not inside a longer word or a URL path.
 _TOKEN = re.compile(r"(?<![A-Za-z0-9_+/=.\-])[A-Za-z0-9_+/=\-]{32,}(?![A-Za-z0-9_+/=.\-])")
 _URL = re.compile(r"\b[a-zA-Z][a-zA-Z0-9+.\-]*://[^\s<>\"']+")
@@ -68,7 +70,8 @@ def mask_secrets(text: str) -> str:
     for secret in _configured_secrets():
         if secret in text:
             text = text.replace(secret, MASK)
-    text = _PREFIXED.sub(_masked_prefixed, text)
+    if "=" in text or _MAYBE_PREFIXED.search(text):
+        text = _PREFIXED.sub(_masked_prefixed, text)
     if len(text) >= 32:
         urls = [m.span() for m in _URL.finditer(text)] if "://" in text else []
         text = _TOKEN.sub(lambda m: _masked_token(m, urls), text)
@@ -147,8 +150,11 @@ def clean_text(text: str) -> str:
     separators), for text written to a file, the cache or a prompt."""
     if not text:
         return text
-    text = _NEWLINES.sub("\n", text)
-    return _HIDDEN_IN_TEXT.sub("", text)
+    if _NEWLINES.search(text):
+        text = _NEWLINES.sub("\n", text)
+    if _HIDDEN_IN_TEXT.search(text):
+        text = _HIDDEN_IN_TEXT.sub("", text)
+    return text
 
 
 def _escape(match: re.Match[str]) -> str:

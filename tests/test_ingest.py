@@ -455,3 +455,25 @@ def test_article_fields_are_masked_and_cleaned_at_ingest(tmp_path: Path) -> None
     assert key not in article.text and "sk-***" in article.text and "\u2066" not in article.text
     assert article.source == "Outlet" and article.url is None
     assert "not a web address" in result.problems[0].message
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_content_ids_do_not_depend_on_how_a_long_text_is_cut(
+    seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The content hash is computed piecewise (bounded memory); it must equal the hash of
+    the whole normalised text, which ids have always been."""
+    import hashlib
+    import random
+
+    from briefing.sources import ingest as ingest_module
+    from briefing.text import normalize
+
+    rng = random.Random(seed)
+    alphabet = list("abc ABC\n\t  ١٢٣أإآىةؤئ\u064b\u0640ﻻ\u00a0ß.,")
+    monkeypatch.setattr(ingest_module, "_CHUNK", 7)
+    for _ in range(300):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 80)))
+        whole = hashlib.sha256(f"{normalize('T')}\n{normalize(text)}".encode()).hexdigest()
+        ingest_module._content_digest.cache_clear()
+        assert ingest_module._content_digest("T", text) == whole

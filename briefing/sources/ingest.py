@@ -12,6 +12,7 @@ the site's boilerplate), each also as ``.gz``. A file or record that cannot be u
 from __future__ import annotations
 
 import codecs
+import functools
 import hashlib
 import io
 import json
@@ -39,6 +40,9 @@ KNOWN = TEXT_SUFFIXES | JSON_SUFFIXES | JSONL_SUFFIXES | FEED_SUFFIXES | HTML_SU
 SUPPORTED = sorted(KNOWN) + ["(any of them .gz)"]
 MAX_FILE_BYTES = 50 * 1024 * 1024
 
+_LINE_BREAK = "\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"  # what str.splitlines() splits on
+# the first line with something on it, and the line break after it
+_FIRST_LINE = re.compile(rf"\s*([^{_LINE_BREAK}]*)(?:\r\n|[{_LINE_BREAK}]|\Z)")
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.DOTALL)
 
 
@@ -307,15 +311,14 @@ def _parse_text(path: Path, text: str, problems: list[Problem]) -> Article:
             raise ArticleError(files.name(path), "front matter must be 'key: value' lines.")
         meta = loaded or {}
         text = text[match.end() :]
-    lines = text.splitlines()
-    first = next((i for i, line in enumerate(lines) if line.strip()), None)
+    first = _FIRST_LINE.match(text)  # found without splitting a 50 MB text into lines
     if meta.get("title") or first is None:
         body = text
     else:
-        title_line = lines[first].strip()
+        title_line = first.group(1).strip()
         meta.setdefault("title", title_line)
         # A first line that is really the lede (a long sentence) stays in the body too.
-        body = text if looks_like_sentence(title_line) else "\n".join(lines[first + 1 :])
+        body = text if looks_like_sentence(title_line) else text[first.end() :]
     meta["text"] = body
     return _build(_record(meta, files.name(path)), files.name(path), files.name(path), problems)
 
@@ -538,10 +541,7 @@ def _build(
                 )
             )
     given_id = _one_line(record.id)[:200] if record.id else ""
-    article_id = (
-        given_id
-        or "a-" + hashlib.sha256(f"{normalize(title)}\n{normalize(text)}".encode()).hexdigest()[:12]
-    )
+    article_id = given_id or "a-" + _content_digest(title, text)[:12]
     return Article(
         id=article_id,
         title=title,
@@ -623,6 +623,31 @@ def _unique_id(article_id: str, seen: dict[str, str], taken: dict[str, int]) -> 
 
 
 def _fingerprint(article: Article) -> str:
-    return hashlib.sha256(
-        f"{normalize(article.title)}\n{normalize(article.text)}".encode()
-    ).hexdigest()
+    return _content_digest(article.title, article.text)
+
+
+_CHUNK = 1 << 20
+_SPACE = re.compile(r"\s")
+
+
+@functools.lru_cache(maxsize=8)
+def _content_digest(title: str, text: str) -> str:
+    """sha256 of ``normalize(title) + "\\n" + normalize(text)``, with the text normalised
+    in pieces cut at whitespace (``normalize`` works per character and folds whitespace,
+    so the result is the same) so that a 50 MB article needs no 50 MB of word objects.
+    Cached: the id and the repeat check of one article both need it."""
+    sha = hashlib.sha256(normalize(title).encode())
+    sha.update(b"\n")
+    separator = b""
+    start = 0
+    while start < len(text):
+        end = start + _CHUNK
+        if end < len(text):
+            space = _SPACE.search(text, end)
+            end = space.start() if space else len(text)
+        piece = normalize(text[start:end])
+        if piece:
+            sha.update(separator + piece.encode())
+            separator = b" "
+        start = end
+    return sha.hexdigest()
