@@ -291,7 +291,7 @@ def _print_plan(plan: object) -> None:
 def _progress(quiet: bool) -> Iterator[Callable[[str, int, int], None] | None]:
     """A rich progress bar on stderr when it is a terminal; nothing otherwise (cron, pipes,
     -q). stdout stays reserved for results."""
-    if quiet or not sys.stderr.isatty():
+    if quiet or sys.stderr is None or not sys.stderr.isatty():
         yield None
         return
     from rich.console import Console
@@ -356,6 +356,7 @@ def main() -> None:
     """Run the CLI with the exit codes a scheduler expects: 0 written, 1 a brief error (one
     line), 2 a usage error, 3 every story failed, 130 interrupted (Ctrl-C); a closed or
     full stdout is 1 with one line, never a traceback."""
+    _guard_stderr()
     try:
         cli.main(prog_name="brief", standalone_mode=False)
     except (KeyboardInterrupt, click.exceptions.Abort):
@@ -377,6 +378,21 @@ def main() -> None:
             _stdout_failed(f"cannot write to stdout ({exc.strerror})")
         raise
     _exit(0)
+
+
+def _guard_stderr() -> None:
+    """Started with stderr closed (``2>&-``): point fd 2 at /dev/null, so that no file
+    brief opens can take its number and receive what is written to stderr."""
+    try:
+        os.fstat(2)
+    except OSError:
+        try:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            if devnull != 2:
+                os.dup2(devnull, 2)
+                os.close(devnull)
+        except OSError:
+            pass
 
 
 def _exit(code: int) -> None:

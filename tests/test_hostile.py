@@ -486,6 +486,21 @@ def test_a_closed_or_full_stdout_is_one_line_and_exit_1(tmp_path: Path, redirect
     assert len(errors) == 1 and "stdout" in errors[0]
 
 
+def test_a_closed_stderr_changes_nothing_else(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    command = (
+        f"exec {sys.executable} -m briefing.cli make {FIXTURES} {tmp_path / 'missing'} "
+        f"-o {out} 2>&-"
+    )
+    run = subprocess.run(["sh", "-c", command], capture_output=True, text=True, cwd=ROOT,
+                         timeout=120)  # fmt: skip
+    assert run.returncode == 0
+    assert [Path(p).name for p in run.stdout.split()] == [
+        "briefing-2026-02-10.md",
+        "briefing-2026-02-10.docx",
+    ]
+
+
 def test_ctrl_c_exits_130_with_one_line(tmp_path: Path) -> None:
     with FakeOpenAI(default=answering, latency=30) as srv:
         source = jsonl(tmp_path / "news.jsonl", english(3))
