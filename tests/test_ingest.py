@@ -477,3 +477,33 @@ def test_content_ids_do_not_depend_on_how_a_long_text_is_cut(
         whole = hashlib.sha256(f"{normalize('T')}\n{normalize(text)}".encode()).hexdigest()
         ingest_module._content_digest.cache_clear()
         assert ingest_module._content_digest("T", text) == whole
+
+
+def test_a_gzip_bomb_is_stopped_keeping_the_lines_before(tmp_path: Path) -> None:
+    import zlib
+
+    packer = zlib.compressobj(9, zlib.DEFLATED, 31)
+    f = tmp_path / "bomb.jsonl.gz"
+    with open(f, "wb") as handle:
+        handle.write(packer.compress(b'{"id": "1", "text": "A body."}\n'))
+        for _ in range(300):  # 300 MiB of spaces, about 300 KB packed
+            handle.write(packer.compress(b" " * (1 << 20)))
+        handle.write(packer.flush())
+    result = ingest([f])
+    assert [a.id for a in result.articles] == ["1"]
+    assert "gzip bomb" in result.problems[-1].message and "line 2" in result.problems[-1].message
+
+
+@pytest.mark.parametrize(
+    "name, content",
+    [
+        ("big.json", '{"id": ' + "1" * 5000 + ', "text": "x"}'),
+        ("big.jsonl", '{"id": ' + "1" * 5000 + ', "text": "x"}\n'),
+    ],
+)
+def test_numbers_too_long_to_convert_are_problems(tmp_path: Path, name: str, content: str) -> None:
+    bad = write(tmp_path / name, content)
+    write(tmp_path / "good.txt", "Title\nBody.\n")
+    result = ingest([tmp_path])
+    assert [a.title for a in result.articles] == ["Title"]
+    assert result.problems[0].where.startswith(str(bad)) and "JSON" in result.problems[0].message

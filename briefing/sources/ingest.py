@@ -16,6 +16,7 @@ import functools
 import hashlib
 import io
 import json
+import logging
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
@@ -30,6 +31,8 @@ from ..models import Article, IngestResult, InputFile, Problem
 from ..text import looks_like_sentence, normalize, split_sentences
 from . import decode, files, web
 from .dates import parse_date
+
+log = logging.getLogger(__name__)
 
 TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text"}
 JSON_SUFFIXES = {".json"}
@@ -105,6 +108,17 @@ def ingest(paths: Sequence[str | Path], *, include_briefings: bool = False) -> I
             found, file_problems, sha256 = _read_file(file, include_briefings)
         except ArticleError as exc:
             problems.append(Problem(exc.path, exc.problem))
+            continue
+        except (RecursionError, MemoryError, ValueError, TypeError, LookupError) as exc:
+            # a parser library failing on a hostile file: that file is lost, not the run
+            log.debug("reading %s failed", files.name(file), exc_info=True)
+            problems.append(
+                Problem(
+                    files.name(file),
+                    f"could not be read ({type(exc).__name__}: {str(exc)[:200]}); skipped. "
+                    "Please report it with the file.",
+                )
+            )
             continue
         except _OwnOutput:
             problems.append(
@@ -336,6 +350,8 @@ def _parse_json(path: Path, text: str) -> tuple[list[Article], list[Problem]]:
             f"is not valid JSON (line {exc.lineno}, column "
             f"{exc.colno}: {exc.msg}); fix it and run again.",
         ) from exc
+    except ValueError as exc:  # a number too long to convert (over 4,300 digits)
+        raise ArticleError(files.name(path), f"cannot be read as JSON ({exc}).") from exc
     if isinstance(data, dict) and isinstance(data.get("articles"), list):
         data = data["articles"]
     if isinstance(data, dict):
@@ -388,6 +404,9 @@ def _jsonl_line(
     except json.JSONDecodeError as exc:
         problems.append(Problem(origin, f"not valid JSON ({exc.msg}); line skipped."))
         return
+    except ValueError as exc:  # a number too long to convert (over 4,300 digits)
+        problems.append(Problem(origin, f"cannot be read as JSON ({exc}); line skipped."))
+        return
     try:
         articles.append(_build(_record(item, origin), files.name(path), origin, problems))
     except ArticleError as exc:
@@ -400,6 +419,7 @@ class _HashingReader(io.RawIOBase):
     def __init__(self, raw: io.RawIOBase) -> None:
         self.raw = raw
         self.sha256 = hashlib.sha256()
+        self.count = 0
 
     def readable(self) -> bool:
         return True
@@ -408,7 +428,24 @@ class _HashingReader(io.RawIOBase):
         n = self.raw.readinto(buffer) or 0
         if n:
             self.sha256.update(memoryview(buffer)[:n])
+            self.count += n
         return n
+
+
+MAX_RATIO = 100  # unpacked / packed: news JSONL gzips 3-10x; far beyond is a gzip bomb
+_RATIO_FLOOR = 64 << 20  # below 64 MiB unpacked, any ratio is harmless
+
+
+def _bomb(unpacked: int, packed: int) -> bool:
+    return unpacked > _RATIO_FLOOR and unpacked > MAX_RATIO * max(packed, 1)
+
+
+def _bomb_problem(shown: str, lineno: int) -> Problem:
+    return Problem(
+        shown,
+        f"unpacks to more than {MAX_RATIO} times its size (a gzip bomb?); stopped at line "
+        f"{lineno}, keeping the articles before it.",
+    )
 
 
 def _stream_jsonl(path: Path) -> tuple[list[Article], list[Problem], str] | None:
@@ -440,16 +477,25 @@ def _stream_jsonl(path: Path) -> tuple[list[Article], list[Problem], str] | None
             if head.startswith(codecs.BOM_UTF8):
                 reader.read(3)
                 offset = 3
+            packed = reader is not buffered
             while True:
                 line = reader.readline(MAX_FILE_BYTES + 1)
                 if not line:
                     break
                 lineno += 1
                 start, offset = offset, offset + len(line)
+                if packed and _bomb(offset, hashing.count):
+                    problems.append(_bomb_problem(shown, lineno))
+                    break
                 if len(line) > MAX_FILE_BYTES and not line.endswith(b"\n"):
                     while (more := reader.readline(1 << 20)) and not more.endswith(b"\n"):
                         offset += len(more)
+                        if packed and _bomb(offset, hashing.count):
+                            break
                     offset += len(more)
+                    if packed and _bomb(offset, hashing.count):
+                        problems.append(_bomb_problem(shown, lineno))
+                        break
                     problems.append(
                         Problem(
                             f"{shown}:{lineno}",
