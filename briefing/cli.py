@@ -8,7 +8,10 @@ and errors go to stderr. Heavy modules are imported inside commands so that
 from __future__ import annotations
 
 import contextlib
+import errno
 import logging
+import os
+import signal
 import sys
 from collections.abc import Callable, Iterator
 
@@ -26,10 +29,63 @@ def _setup_logging(verbose: int, quiet: bool) -> None:
         else (logging.DEBUG if verbose > 1 else logging.INFO if verbose else logging.WARNING)
     )
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("brief: %(message)s"))
+    handler.setFormatter(_SafeFormatter("brief: %(message)s"))
     root = logging.getLogger("briefing")
     root.handlers[:] = [handler]
     root.setLevel(level)
+
+
+class _SafeFormatter(logging.Formatter):
+    """Each logged line made safe for the terminal (see ``_err``)."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        from .safety import safe_line
+
+        return "\n".join(safe_line(line) for line in super().format(record).split("\n"))
+
+
+def _err(message: str) -> None:
+    """One line on stderr, made safe: keys masked, and control, bidi and other invisible
+    characters (a newline in a file name included) shown as visible escapes, so no text
+    from outside can forge a line or reorder one. A closed or full stderr is ignored."""
+    from .safety import safe_line
+
+    try:
+        click.echo(safe_line(message), err=True)
+    except (OSError, ValueError):
+        pass
+
+
+class _StdoutFailed(Exception):
+    """stdout is closed, full or gone (a closed pipe)."""
+
+
+def _out(text: str = "", *, data: bytes | None = None, newline: bool = True) -> None:
+    """Write a result to stdout; a closed or full stdout raises ``_StdoutFailed``."""
+    stream = sys.stdout
+    if stream is None:
+        raise _StdoutFailed("stdout is closed")
+    try:
+        if data is not None:
+            stream.flush()
+            stream.buffer.write(data)
+        else:
+            stream.buffer.write(os.fsencode(text) + (b"\n" if newline else b""))
+        stream.flush()
+    except (OSError, ValueError) as exc:
+        reason = getattr(exc, "strerror", None) or str(exc)
+        raise _StdoutFailed(f"cannot write to stdout ({reason})") from exc
+
+
+def _check_stdout() -> None:
+    """Before any work: stdout must be open, since results (paths, or the document) go
+    there."""
+    try:
+        if sys.stdout is None:
+            raise OSError("closed")
+        os.fstat(sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError) as exc:
+        raise _StdoutFailed("stdout is closed") from exc
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -39,7 +95,9 @@ def cli() -> None:
 
 
 @cli.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path())
+# readable=False: an unreadable path is a warning from ingest, never a usage error that
+# stops the run before the readable ones are read.
+@click.argument("paths", nargs=-1, required=True, type=click.Path(readable=False, path_type=str))
 @click.option(
     "-o",
     "--output",
@@ -116,9 +174,15 @@ def cli() -> None:
 @click.option(
     "--config",
     "config_path",
-    type=click.Path(dir_okay=False),
+    type=click.Path(dir_okay=False, readable=False),
     default=None,
     help="Settings file [default: ./brief.toml if present; env: BRIEF_CONFIG].",
+)
+@click.option(
+    "--include-briefings",
+    is_flag=True,
+    help="Also read briefings brief wrote (briefing-YYYY-MM-DD.*), which are skipped by "
+    "default so a rerun never cites its own output.",
 )
 @click.option("-q", "--quiet", is_flag=True, help="Only errors on stderr.")
 @click.option("-v", "--verbose", count=True, help="More detail on stderr (-vv for debug).")
@@ -139,10 +203,12 @@ def make(
     strict: bool | None,
     no_check: bool,
     config_path: str | None,
+    include_briefings: bool,
     quiet: bool,
     verbose: int,
 ) -> None:
     """Make a briefing from articles in PATHS (files or folders, read recursively)."""
+    _check_stdout()
     _setup_logging(verbose, quiet)
     from . import config
     from .errors import BriefError
@@ -177,37 +243,36 @@ def make(
             dry_run=dry_run,
             use_cache=not no_cache,
             strict=settings.strict,
+            include_briefings=include_briefings,
         )
         with _progress(quiet) as progress:
             result = run(options, progress=progress)
     except BriefError as exc:
-        click.echo(f"brief: error: {exc}", err=True)
+        _err(f"brief: error: {exc}")
         sys.exit(1)
     if not quiet:
         for problem in result.problems:
-            click.echo(f"brief: {problem.severity}: {problem}", err=True)
+            _err(f"brief: {problem.severity}: {problem}")
     if result.plan is not None:
         _print_plan(result.plan)
         return
     if result.stdout is not None:
-        sys.stdout.buffer.write(result.stdout)
-        sys.stdout.flush()
+        _out(data=result.stdout)
     for path in result.written:
-        click.echo(str(path))
+        _out(str(path))
     b = result.briefing
     if not quiet and b is not None:
         failed = sum(1 for d in b.stories if d.status == "failed")
         engine_name = b.provenance.engine + (f" {b.provenance.model}" if b.provenance.model else "")
-        click.echo(
+        _err(
             f"brief: {_plural(len(b.stories), 'story', 'stories')} from "
             f"{_plural(len(b.sources), 'article', 'articles')} "
             f"({engine_name} engine)"
             + (f"; {failed} failed" if failed else "")
             + (f"; {len(result.problems)} problems listed above" if result.problems else ""),
-            err=True,
         )
     if b is not None and b.stories and all(d.status == "failed" for d in b.stories):
-        click.echo("brief: error: every story failed; the briefing written lists why.", err=True)
+        _err("brief: error: every story failed; the briefing written lists why.")
         sys.exit(3)
 
 
@@ -216,12 +281,12 @@ def _print_plan(plan: object) -> None:
     from .pipeline import Plan
 
     assert isinstance(plan, Plan)
-    click.echo(f"model: {plan.model}; tokens counted with {plan.tokenizer}")
-    click.echo(f"{'story':>5}  {'articles':>8}  {'calls':>5}  {'input tokens':>12}  cut")
+    _out(f"model: {plan.model}; tokens counted with {plan.tokenizer}")
+    _out(f"{'story':>5}  {'articles':>8}  {'calls':>5}  {'input tokens':>12}  cut")
     for call in plan.calls:
         cut = ", ".join(f"{aid} {pct}%" for aid, pct in call.trimmed) or "-"
         calls = call.calls
-        click.echo(
+        _out(
             f"{call.story_number:>5}  {call.articles:>8}  {calls:>5}  "
             f"{call.input_tokens:>12}  {cut}"
         )
@@ -235,14 +300,14 @@ def _print_plan(plan: object) -> None:
     else:
         total += "; no price known for this model (set price_input_per_mtok and "
         total += "price_output_per_mtok under [llm] in brief.toml)"
-    click.echo(total)
+    _out(total)
 
 
 @contextlib.contextmanager
 def _progress(quiet: bool) -> Iterator[Callable[[str, int, int], None] | None]:
     """A rich progress bar on stderr when it is a terminal; nothing otherwise (cron, pipes,
     -q). stdout stays reserved for results."""
-    if quiet or not sys.stderr.isatty():
+    if quiet or sys.stderr is None or not sys.stderr.isatty():
         yield None
         return
     from rich.console import Console
@@ -273,10 +338,10 @@ def prompts_list() -> None:
     try:
         found = registry.list_prompts()
     except BriefError as exc:
-        click.echo(f"brief: error: {exc}", err=True)
+        _err(f"brief: error: {exc}")
         sys.exit(1)
     for p in found:
-        click.echo(f"{p.id}.v{p.version}  sha256:{p.sha256[:12]}  {p.description}")
+        _out(f"{p.id}.v{p.version}  sha256:{p.sha256[:12]}  {p.description}")
 
 
 @prompts.command("show")
@@ -293,10 +358,10 @@ def prompts_show(prompt_id: str) -> None:
         pins = registry.parse_pins([f"{task}={version}"]) if version else {}
         prompt = registry.load(task, pins.get(task))
     except BriefError as exc:
-        click.echo(f"brief: error: {exc}", err=True)
+        _err(f"brief: error: {exc}")
         sys.exit(1)
-    click.echo(f"# {prompt.id}.v{prompt.version} sha256:{prompt.sha256}", err=True)
-    sys.stdout.write(Path(prompt.path).read_text(encoding="utf-8"))
+    _err(f"# {prompt.id}.v{prompt.version} sha256:{prompt.sha256}")
+    _out(data=Path(prompt.path).read_bytes())
 
 
 @cli.command("verify")
@@ -311,20 +376,20 @@ def verify_command(briefing: str) -> None:
     try:
         found = audit(Path(briefing))
     except BriefError as exc:
-        click.echo(f"brief: error: {exc}", err=True)
+        _err(f"brief: error: {exc}")
         sys.exit(1)
     total = found.points
-    click.echo(f"{briefing}: {_plural(total, 'point', 'points')}")
+    _out(f"{briefing}: {_plural(total, 'point', 'points')}")
     if not total:
         return
-    click.echo(f"{'check':<12}{'passed':>12}{'share':>9}")
+    _out(f"{'check':<12}{'passed':>12}{'share':>9}")
     for check in CHECKS:
         passed = found.passed(check)
-        click.echo(f"{check:<12}{f'{passed}/{total}':>12}{100 * passed / total:>8.1f}%")
+        _out(f"{check:<12}{f'{passed}/{total}':>12}{100 * passed / total:>8.1f}%")
     clean = total - found.flagged
-    click.echo(f"{'all checks':<12}{f'{clean}/{total}':>12}{100 * clean / total:>8.1f}%")
+    _out(f"{'all checks':<12}{f'{clean}/{total}':>12}{100 * clean / total:>8.1f}%")
     unchecked = total - found.model_checked
-    click.echo(
+    _out(
         f"checked by the model: {found.model_checked} of {total}"
         + (f" ({unchecked} not checked by the model)" if unchecked else "")
     )
@@ -335,7 +400,99 @@ def _plural(n: int, one: str, many: str) -> str:
 
 
 def main() -> None:
-    cli(prog_name="brief")
+    """Run the CLI with the exit codes a scheduler expects: 0 written, 1 a brief error (one
+    line), 2 a usage error, 3 every story failed, 130 interrupted (Ctrl-C); a closed or
+    full stdout is 1 with one line, never a traceback."""
+    _guard_stderr()
+    try:
+        cli.main(prog_name="brief", standalone_mode=False)
+    except (KeyboardInterrupt, click.exceptions.Abort):
+        _interrupted()
+    except _StdoutFailed as exc:
+        _stdout_failed(str(exc))
+    except click.exceptions.Exit as exc:
+        _exit(exc.exit_code)
+    except SystemExit as exc:
+        _exit(exc.code if isinstance(exc.code, int) else 1)
+    except click.ClickException as exc:
+        try:
+            exc.show()
+        except (OSError, ValueError):
+            pass
+        _exit(exc.exit_code)
+    except OSError as exc:
+        if exc.errno in (errno.EPIPE, errno.ENOSPC, errno.EBADF) and _is_stdout_error():
+            _stdout_failed(f"cannot write to stdout ({exc.strerror})")
+        raise
+    _exit(0)
+
+
+def _guard_stderr() -> None:
+    """Started with stderr closed (``2>&-``): point fd 2 at /dev/null, so that no file
+    brief opens can take its number and receive what is written to stderr."""
+    try:
+        os.fstat(2)
+    except OSError:
+        try:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            if devnull != 2:
+                os.dup2(devnull, 2)
+                os.close(devnull)
+        except OSError:
+            pass
+
+
+def _exit(code: int) -> None:
+    """Exit after flushing stdout; a stdout that fails now still gets one line."""
+    try:
+        if sys.stdout is not None:
+            sys.stdout.flush()
+    except (OSError, ValueError) as exc:
+        _stdout_failed(f"cannot write to stdout ({getattr(exc, 'strerror', None) or exc})")
+    sys.exit(code)
+
+
+def _is_stdout_error() -> bool:
+    try:
+        if sys.stdout is not None:
+            sys.stdout.flush()
+    except (OSError, ValueError):
+        return True
+    return False
+
+
+def _stdout_failed(reason: str) -> None:
+    _err(
+        f"brief: error: {reason}; results (the paths written, or the document) go to stdout: "
+        "run brief with stdout open, e.g. > list.txt or > /dev/null."
+    )
+    _silence_stdout()
+    sys.exit(1)
+
+
+def _interrupted() -> None:
+    """Ctrl-C: one line, exit 130 at once. Threads still waiting on the model are not
+    waited for; files are only ever replaced whole, and a dead run's temp files are
+    removed by the next run."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _err("brief: interrupted; no briefing was written by this run unless listed above.")
+    _silence_stdout()
+    try:
+        sys.stderr.flush()
+    except (OSError, ValueError, AttributeError):
+        pass
+    os._exit(130)
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so that Python's own flush at exit cannot fail loudly."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, 1)
+        os.close(devnull)
+    except OSError:
+        pass
+    sys.stdout = None  # type: ignore[assignment]
 
 
 if __name__ == "__main__":

@@ -9,11 +9,12 @@ is refused, so it never ends up in a shared file.
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from .errors import ConfigError
 
@@ -39,14 +40,25 @@ DEFAULT_CONTEXT = 8_192
 MIN_ARTICLE_TOKENS = 500
 
 
-class LLMSettings(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+def _no_bool(value: Any, info: Any, fields: dict[str, Any]) -> Any:
+    """TOML ``true`` is not a number: pydantic would read it as 1."""
+    field = fields.get(info.field_name)
+    if isinstance(value, bool) and field is not None and field.annotation is not bool:
+        raise ValueError("must be a number or text, not true/false")
+    return value
 
-    model: str = DEFAULT_MODEL
+
+class LLMSettings(BaseModel):
+    # allow_inf_nan=False: `timeout = inf` or `nan` is refused, naming the key
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+
+    model: str = Field(default=DEFAULT_MODEL, min_length=1)
     base_url: str | None = None
-    timeout: float = Field(default=120.0, gt=0)
+    timeout: float = Field(default=120.0, gt=0, le=3600)
     max_attempts: int = Field(default=5, ge=1, le=20)
-    max_retry_seconds: float = Field(default=300.0, gt=0)
+    max_retry_seconds: float = Field(default=300.0, gt=0, le=86_400)
+    # consecutive transport failures (across stories) after which the run stops asking
+    circuit_breaker: int = Field(default=5, ge=1, le=1000)
     concurrency: int = Field(default=4, ge=1, le=64)
     input_budget: int = Field(default=8000, ge=500)
     context_window: int | None = Field(default=None, ge=2048)
@@ -65,6 +77,18 @@ class LLMSettings(BaseModel):
         if from_server:
             return from_server, "from the server"
         return DEFAULT_CONTEXT, "assumed: the server did not say"
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _not_bool(cls, value: Any, info: Any) -> Any:
+        return _no_bool(value, info, cls.model_fields)
+
+    @field_validator("base_url")
+    @classmethod
+    def _http_url(cls, value: str | None) -> str | None:
+        if value is not None and not re.fullmatch(r"https?://[^\s/]+\S*", value.strip()):
+            raise ValueError("must be an http:// or https:// URL, e.g. http://127.0.0.1:8000/v1")
+        return value.strip() if value else value
 
     def budget(self, prompt_overhead: int, window: int | None = None) -> int:
         """Tokens available for article blocks in one call."""
@@ -86,16 +110,21 @@ class LLMSettings(BaseModel):
 
 
 class Settings(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
     engine: str = "auto"
-    output: str = "briefings"
+    output: str = Field(default="briefings", min_length=1)
     formats: list[str] = ["md", "docx"]
     max_points: int = Field(default=6, ge=1, le=20)
     prompts: dict[str, int] = {}
     cache: bool = True
     strict: bool = False  # a story with a point failing a check fails instead
     llm: LLMSettings = LLMSettings()
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _not_bool(cls, value: Any, info: Any) -> Any:
+        return _no_bool(value, info, cls.model_fields)
 
 
 def load(config_path: str | None = None, flags: dict[str, Any] | None = None) -> Settings:
@@ -107,32 +136,48 @@ def load(config_path: str | None = None, flags: dict[str, Any] | None = None) ->
     if path:
         data = _read_toml(Path(path))
     if not isinstance(data.get("llm", {}), dict):
-        raise ConfigError(f"In {path}, 'llm' must be a table: write [llm] on its own line.")
+        raise ConfigError(
+            f"In {path}, 'llm' must be a table, not {data['llm']!r}: write [llm] on its own "
+            'line, followed by its settings (model = "...", timeout = 120, ...).'
+        )
     if not isinstance(data.get("prompts", {}), dict):
         raise ConfigError(f"In {path}, 'prompts' must be a table: write [prompts].")
     llm = dict(data.get("llm", {}))
-    env = {
-        "base_url": os.environ.get("OPENAI_BASE_URL") or os.environ.get("BRIEF_BASE_URL"),
-        "model": os.environ.get("BRIEF_MODEL"),
-        "concurrency": os.environ.get("BRIEF_CONCURRENCY"),
+    origin: dict[str, str] = {}  # "llm.model" -> where the value came from, if not the file
+    env_names = {
+        "base_url": "OPENAI_BASE_URL" if os.environ.get("OPENAI_BASE_URL") else "BRIEF_BASE_URL",
+        "model": "BRIEF_MODEL",
+        "concurrency": "BRIEF_CONCURRENCY",
     }
-    llm.update({k: v for k, v in env.items() if v})
+    for key, name in env_names.items():
+        if os.environ.get(name):
+            llm[key] = os.environ[name]
+            origin[f"llm.{key}"] = f"the environment variable {name}"
     for key, value in (flags or {}).items():
         if value is None:
             continue
+        flag = "--" + key.replace("_", "-")
         if key in LLMSettings.model_fields:
             llm[key] = value
+            origin[f"llm.{key}"] = f"the flag {flag}"
         else:
             data[key] = value
+            origin[key] = f"the flag {flag}"
     data["llm"] = llm
     try:
         return Settings.model_validate(data)
     except ValidationError as exc:
         err = exc.errors()[0]
         where = ".".join(str(p) for p in err["loc"])
-        source = f" in {path}" if path else ""
+        top = (
+            where.split(".")[0] if not where.startswith("llm.") else ".".join(where.split(".")[:2])
+        )
+        source = origin.get(top) or (f"{path}" if path else "the defaults")
+        message = str(err["msg"]).removeprefix("Value error, ")
+        given = err.get("input")
+        shown = f" (given: {given!r})" if isinstance(given, str | int | float) else ""
         raise ConfigError(
-            f"Setting '{where}'{source}: {err['msg']}. Fix it and run again."
+            f"Setting '{where}' from {source}{shown}: {message}. Fix it and run again."
         ) from exc
 
 
@@ -152,7 +197,9 @@ def _read_toml(path: Path) -> dict[str, Any]:
         raise ConfigError(f"Config file {path} does not exist; check --config.") from None
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise ConfigError(f"Config file {path} cannot be read: {exc}. Fix it.") from exc
-    secret = [k for k in (*data, *data.get("llm", {})) if "key" in k.lower()]
+    llm = data.get("llm", {})
+    keys = [*data, *(llm if isinstance(llm, dict) else ())]
+    secret = [k for k in keys if "key" in k.lower()]
     if secret:
         raise ConfigError(
             f"{path} holds '{secret[0]}': the API key is read only from the OPENAI_API_KEY "

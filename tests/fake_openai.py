@@ -90,8 +90,21 @@ class Reply:
     finish_reason: str = "stop"
 
 
-Item = Reply | Status | Delay
-Answer = Reply | Status
+@dataclass(frozen=True, slots=True)
+class Raw:
+    """A reply sent exactly as given: ``body`` bytes with ``status`` (200 by default) and
+    ``content_type``, e.g. an HTML error page or a JSON body of the wrong shape served with
+    200. ``truncate`` announces a Content-Length longer than the body and hangs up after
+    sending it, as a proxy that drops the connection mid-answer does."""
+
+    body: bytes
+    status: int = 200
+    content_type: str = "application/json"
+    truncate: bool = False
+
+
+Item = Reply | Status | Delay | Raw
+Answer = Reply | Status | Raw
 Default = Reply | Callable[[dict], Reply | Status | str] | None
 
 
@@ -173,13 +186,13 @@ class FakeOpenAI:
 
     # -- the queue -------------------------------------------------------------------
 
-    def enqueue(self, *items: Reply | Status | Delay | str) -> None:
+    def enqueue(self, *items: Reply | Status | Delay | Raw | str) -> None:
         """Queue answers for the next chat-completion requests, first in first out."""
         coerced: list[Item] = []
         for item in items:
             if isinstance(item, str):
                 item = Reply(content=item)
-            if not isinstance(item, Reply | Status | Delay):
+            if not isinstance(item, Reply | Status | Delay | Raw):
                 raise TypeError(f"enqueue() takes Reply, Status, Delay or str, not {item!r}")
             coerced.append(item)
         with self._lock:
@@ -213,7 +226,7 @@ class FakeOpenAI:
 
     # -- answering -------------------------------------------------------------------
 
-    def _answer_chat(self, body: dict) -> tuple[int, dict, dict[str, str]]:
+    def _answer_chat(self, body: dict) -> tuple[int, dict | Raw, dict[str, str]]:
         """The (status, JSON body, extra headers) for one chat-completion request."""
         self._sleep(self.latency)
         rejection = self._rejection(body)
@@ -224,6 +237,8 @@ class FakeOpenAI:
         self._sleep(delay)
         if answer is None:
             answer = self._default_answer(body)
+        if isinstance(answer, Raw):
+            return answer.status, answer, {}
         if isinstance(answer, Status):
             message = f"Fake error {answer.code} (queued Status)"
             payload = answer.body if answer.body is not None else error_body(answer.code, message)
@@ -271,8 +286,8 @@ class FakeOpenAI:
             answer = default
         if isinstance(answer, str):
             answer = Reply(content=answer)
-        if not isinstance(answer, Reply | Status):
-            message = f"FakeOpenAI default must give a Reply, Status or str, not {answer!r}"
+        if not isinstance(answer, Reply | Status | Raw):
+            message = f"FakeOpenAI default must give a Reply, Status, Raw or str, not {answer!r}"
             return Status(500, body=error_body(500, message))
         return answer
 
@@ -350,7 +365,19 @@ class _Handler(BaseHTTPRequestHandler):
             status, payload, extra = 500, error_body(500, f"FakeOpenAI bug: {exc!r}"), {}
         self._send(status, payload, extra)
 
-    def _send(self, status: int, payload: dict, headers: dict[str, str] | None = None) -> None:
+    def _send(
+        self, status: int, payload: dict | Raw, headers: dict[str, str] | None = None
+    ) -> None:
+        if isinstance(payload, Raw):
+            self.send_response(status)
+            self.send_header("Content-Type", payload.content_type)
+            self.send_header("Content-Length", str(len(payload.body) + 100 * payload.truncate))
+            self.end_headers()
+            self.wfile.write(payload.body)
+            if payload.truncate:
+                self.wfile.flush()
+                self.close_connection = True
+            return
         data = json.dumps(payload).encode("utf-8")
         extra = headers or {}
         self.send_response(status)

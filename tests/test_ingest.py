@@ -245,8 +245,8 @@ def test_gzip_that_unpacks_too_large_is_refused(tmp_path: Path, monkeypatch) -> 
     from briefing.sources import ingest as ingest_module
 
     monkeypatch.setattr(ingest_module, "MAX_FILE_BYTES", 1000)
-    f = write(tmp_path / "bomb.jsonl.gz", gzip.compress(b" " * 100_000))
-    assert "50 MB" in ingest([f]).problems[0].message
+    f = write(tmp_path / "bomb.json.gz", gzip.compress(b" " * 100_000))
+    assert "unpacks to more than" in ingest([f]).problems[0].message
 
 
 def test_compact_iso_date_is_normalised(tmp_path: Path) -> None:
@@ -259,3 +259,251 @@ def test_unreadable_published_date_is_a_problem_and_left_empty(tmp_path: Path) -
     result = ingest([f])
     assert result.articles[0].published is None
     assert result.problems[0].where == f"{f}:1" and "YYYY-MM-DD" in result.problems[0].message
+
+
+# --- decoding, honestly and per file ----------------------------------------------------
+
+ARABIC = "السعودية تستضيف اجتماع التحالف الدولي لهزيمة داعش في الرياض.\n" * 20
+
+
+def test_utf8_with_a_few_bad_bytes_stays_utf8_and_names_the_offsets(tmp_path: Path) -> None:
+    data = ("عنوان الخبر\n" + ARABIC).encode()
+    broken = data[:100] + b"\xff" + data[100:500] + b"\xc3\x28" + data[500:]
+    f = write(tmp_path / "a.txt", broken)
+    result = ingest([f])
+    (article,) = result.articles
+    assert article.title == "عنوان الخبر"
+    assert "تستضيف اجتماع التحالف" in article.text and "\ufffd" in article.text
+    assert "ط£" not in article.text  # no Windows-1256 mojibake
+    (problem,) = result.problems
+    assert "UTF-8" in problem.message and "100" in problem.message and "501" in problem.message
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+@pytest.mark.parametrize(
+    "text", ["عنوان الخبر\n" + ARABIC, "A headline\n" + "Plain English text. " * 50]
+)
+def test_utf16_without_bom_is_detected(tmp_path: Path, encoding: str, text: str) -> None:
+    f = write(tmp_path / "a.txt", text.encode(encoding))
+    result = ingest([f])
+    (article,) = result.articles
+    assert article.title == text.splitlines()[0]
+    assert "UTF-16" in result.problems[0].message
+
+
+def test_western_legacy_text_is_read_as_windows_1252(tmp_path: Path) -> None:
+    f = write(tmp_path / "a.txt", "Café “news”\nThe résumé was sent — twice.\n".encode("cp1252"))
+    result = ingest([f])
+    assert result.articles[0].title == "Café “news”"
+    assert "Windows-1252" in result.problems[0].message
+
+
+def test_a_legacy_code_page_is_not_used_when_it_reads_garbage(tmp_path: Path) -> None:
+    f = write(tmp_path / "a.txt", bytes(range(0x80, 0x100)) * 20)
+    result = ingest([f])
+    assert result.articles == () and "not UTF-8" in result.problems[0].message
+
+
+# --- paths ------------------------------------------------------------------------------
+
+
+def test_every_path_problem_is_named_and_the_rest_is_read(tmp_path: Path) -> None:
+    good = write(tmp_path / "in" / "good.txt", "Good title\nGood body.\n")
+    os.mkfifo(tmp_path / "in" / "pipe.txt")
+    (tmp_path / "in" / "loop.txt").symlink_to("loop.txt")
+    (tmp_path / "in" / "broken.txt").symlink_to("nowhere.txt")
+    (tmp_path / "in" / "again").symlink_to(tmp_path / "in")
+    result = ingest([tmp_path / "in", tmp_path / "missing.txt", "/dev/null", good])
+    assert [a.title for a in result.articles] == ["Good title"]
+    messages = {Path(p.where).name: p.message for p in result.problems}
+    assert "named pipe" in messages["pipe.txt"]
+    assert "loop" in messages["loop.txt"]
+    assert "broken symbolic link" in messages["broken.txt"]
+    assert "already being read" in messages["again"]
+    assert "does not exist" in messages["missing.txt"]
+    assert "device" in messages["null"]
+    assert "already read" in messages["good.txt"]
+
+
+def test_unreadable_folder_and_file_are_warnings(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Simulated in-process (root reads anything); test_hostile runs the real thing."""
+    write(tmp_path / "in" / "good.txt", "Good title\nGood body.\n")
+    secret = write(tmp_path / "in" / "secret.txt", "Secret\nbody\n")
+    write(tmp_path / "in" / "locked" / "inner.txt", "Inner\nbody\n")
+    real_open, real_scandir = open, os.scandir
+
+    def guarded_open(file, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if str(file) == str(secret):
+            raise PermissionError(13, "Permission denied", str(file))
+        return real_open(file, *args, **kwargs)
+
+    def guarded_scandir(path):  # type: ignore[no-untyped-def]
+        if Path(path).name == "locked":
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr("builtins.open", guarded_open)
+    monkeypatch.setattr(os, "scandir", guarded_scandir)
+    result = ingest([tmp_path / "in"])
+    assert [a.title for a in result.articles] == ["Good title"]
+    messages = {Path(p.where).name: p.message for p in result.problems}
+    assert "permission denied" in messages["secret.txt"]
+    assert "folder that cannot be read" in messages["locked"]
+
+
+def test_control_and_bidi_characters_in_names_are_made_visible(tmp_path: Path) -> None:
+    f = write(tmp_path / "evil\nbrief: error: forged\u202e.txt", "Title\nBody.\n")
+    (article,) = ingest([f]).articles
+    assert "\n" not in article.origin and "\u202e" not in article.origin
+    assert article.origin.endswith("evil\\nbrief: error: forged\\u202e.txt")
+
+
+# --- own outputs ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "name, content",
+    [
+        ("briefing-2026-02-10.json", '{\n  "schema": "brief.briefing/1",\n  "stories": []\n}'),
+        ("briefing-2026-02-10.md", "# Briefing\n\n## Provenance\n- **Tool version:** 0.1.0\n"
+         "- **Engine:** extractive 1\n"),
+        ("briefing-2026-02-10.html", "<html><h2>Provenance</h2><td>Tool version</td>"
+         "<td>0.1.0</td><td>Engine</td></html>"),
+    ],
+)  # fmt: skip
+def test_own_briefings_are_skipped_unless_asked(tmp_path: Path, name: str, content: str) -> None:
+    own = write(tmp_path / name, content)
+    write(tmp_path / "good.txt", "Good title\nGood body.\n")
+    result = ingest([tmp_path])
+    assert [a.title for a in result.articles] == ["Good title"]
+    assert any(p.where == str(own) and "brief wrote" in p.message for p in result.problems)
+    included = ingest([tmp_path], include_briefings=True)
+    assert not any("brief wrote" in p.message for p in included.problems)
+
+
+def test_a_file_merely_named_like_a_briefing_is_read(tmp_path: Path) -> None:
+    f = write(tmp_path / "briefing-2026-02-10.md", "Someone else's briefing\nIts body.\n")
+    assert [a.title for a in ingest([f]).articles] == ["Someone else's briefing"]
+
+
+# --- JSONL, streamed ---------------------------------------------------------------------
+
+
+def test_jsonl_has_no_file_size_limit_only_a_line_limit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from briefing.sources import ingest as ingest_module
+
+    monkeypatch.setattr(ingest_module, "MAX_FILE_BYTES", 2000)
+    lines = [
+        json.dumps({"id": f"n{i}", "title": f"T{i}", "text": f"Body {i}."}) for i in range(200)
+    ]
+    lines.insert(50, json.dumps({"id": "big", "text": "x " * 5000}))
+    f = write(tmp_path / "a.jsonl", "\n".join(lines) + "\n")
+    result = ingest([f])
+    assert len(result.articles) == 200
+    assert result.problems[0].where == f"{f}:51" and "limit" in result.problems[0].message
+    assert result.inputs[0].sha256 == __import__("hashlib").sha256(f.read_bytes()).hexdigest()
+
+
+def test_jsonl_bad_bytes_keep_the_line_and_name_the_offset(tmp_path: Path) -> None:
+    good = json.dumps({"id": "1", "text": "نص الخبر هنا"}, ensure_ascii=False).encode()
+    bad = b'{"id": "2", "text": "\xd9\x86\xff\xd8\xb5"}'
+    f = write(tmp_path / "a.jsonl", good + b"\n" + bad + b"\n")
+    result = ingest([f])
+    assert [a.id for a in result.articles] == ["1", "2"]
+    assert "\ufffd" in result.articles[1].text
+    offset = len(good) + 1 + bad.index(b"\xff")
+    assert str(offset) in result.problems[0].message and "line(s) 2" in result.problems[0].message
+
+
+def test_truncated_gzip_jsonl_keeps_the_lines_before(tmp_path: Path) -> None:
+    import gzip
+
+    lines = "".join(
+        json.dumps({"id": f"n{i}", "text": f"Body {i} " * 50}) + "\n" for i in range(300)
+    )
+    data = gzip.compress(lines.encode())
+    f = write(tmp_path / "a.jsonl.gz", data[: len(data) // 2])
+    result = ingest([f])
+    assert 0 < len(result.articles) < 300
+    assert "could be read only up to line" in result.problems[-1].message
+
+
+def test_many_records_sharing_one_id_are_numbered_in_order(tmp_path: Path) -> None:
+    lines = [json.dumps({"id": "x", "text": f"Body {i}."}) for i in range(2000)]
+    f = write(tmp_path / "a.jsonl", "\n".join(lines))
+    ids = [a.id for a in ingest([f]).articles]
+    assert ids[:3] == ["x", "x~2", "x~3"] and ids[-1] == "x~2000" and len(set(ids)) == 2000
+
+
+def test_article_fields_are_masked_and_cleaned_at_ingest(tmp_path: Path) -> None:
+    key = "sk-proj-" + "Ab3dEf5GhIj7KlMn9OpQr1StUv3WxYz5"
+    record = {
+        "id": "e1",
+        "title": "Evil\u202e title\nsecond line",
+        "text": f"The leaked key {key} was posted.\u2066",
+        "source": "Outlet\u200b",
+        "url": "javascript://%0Aalert(document.domain)",
+    }
+    f = write(tmp_path / "a.json", json.dumps(record))
+    result = ingest([f])
+    (article,) = result.articles
+    assert article.title == "Evil title second line"
+    assert key not in article.text and "sk-***" in article.text and "\u2066" not in article.text
+    assert article.source == "Outlet" and article.url is None
+    assert "not a web address" in result.problems[0].message
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_content_ids_do_not_depend_on_how_a_long_text_is_cut(
+    seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The content hash is computed piecewise (bounded memory); it must equal the hash of
+    the whole normalised text, which ids have always been."""
+    import hashlib
+    import random
+
+    from briefing.sources import ingest as ingest_module
+    from briefing.text import normalize
+
+    rng = random.Random(seed)
+    alphabet = list("abc ABC\n\t  ١٢٣أإآىةؤئ\u064b\u0640ﻻ\u00a0ß.,")
+    monkeypatch.setattr(ingest_module, "_CHUNK", 7)
+    for _ in range(300):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 80)))
+        whole = hashlib.sha256(f"{normalize('T')}\n{normalize(text)}".encode()).hexdigest()
+        ingest_module._content_digest.cache_clear()
+        assert ingest_module._content_digest("T", text) == whole
+
+
+def test_a_gzip_bomb_is_stopped_keeping_the_lines_before(tmp_path: Path) -> None:
+    import zlib
+
+    packer = zlib.compressobj(9, zlib.DEFLATED, 31)
+    f = tmp_path / "bomb.jsonl.gz"
+    with open(f, "wb") as handle:
+        handle.write(packer.compress(b'{"id": "1", "text": "A body."}\n'))
+        for _ in range(300):  # 300 MiB of spaces, about 300 KB packed
+            handle.write(packer.compress(b" " * (1 << 20)))
+        handle.write(packer.flush())
+    result = ingest([f])
+    assert [a.id for a in result.articles] == ["1"]
+    assert "gzip bomb" in result.problems[-1].message and "line 2" in result.problems[-1].message
+
+
+@pytest.mark.parametrize(
+    "name, content",
+    [
+        ("big.json", '{"id": ' + "1" * 5000 + ', "text": "x"}'),
+        ("big.jsonl", '{"id": ' + "1" * 5000 + ', "text": "x"}\n'),
+    ],
+)
+def test_numbers_too_long_to_convert_are_problems(tmp_path: Path, name: str, content: str) -> None:
+    bad = write(tmp_path / name, content)
+    write(tmp_path / "good.txt", "Title\nBody.\n")
+    result = ingest([tmp_path])
+    assert [a.title for a in result.articles] == ["Title"]
+    assert result.problems[0].where.startswith(str(bad)) and "JSON" in result.problems[0].message

@@ -7,7 +7,7 @@ import time
 from collections.abc import Iterator
 
 import pytest
-from fake_openai import Delay, FakeOpenAI, Reply, Status
+from fake_openai import Delay, FakeOpenAI, Raw, Reply, Status
 
 from briefing.digest.llm import Endpoint, LLMClient
 from briefing.errors import LLMAuthError, LLMModelError, LLMRequestError, LLMUnavailableError
@@ -217,3 +217,88 @@ def test_output_limit_is_sent_and_adapted_to_what_the_endpoint_accepts(server: F
         "max_tokens" not in server.requests[-1]
         and "max_completion_tokens" not in server.requests[-1]
     )
+
+
+# --- hardening: malformed 200s, the circuit breaker, the wall-clock budget, announcements
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        Raw(b"<html><body><h1>502 Bad Gateway</h1></body></html>", content_type="text/html"),
+        Raw(b'{"id": "x", "choices": [{"message": {"content": "{\\"ar'),  # cut off
+        Raw(b'{"choices": [{"message": {"content": "x"}}]}', truncate=True),  # hung up
+        Raw(b'{"result": "ok"}'),  # wrong shape
+        Raw(b'{"choices": []}'),
+        Raw(b'{"choices": [{"message": null}]}'),
+        Raw(b'{"choices": [{"message": {"content": 5}}]}'),
+        Raw(b"[1, 2, 3]"),
+        Raw(b""),
+    ],
+    ids=["html", "truncated", "hung-up", "shape", "no-choice", "no-message", "not-text",
+         "list", "empty"],
+)  # fmt: skip
+def test_a_malformed_200_is_a_logged_retryable_error(
+    server: FakeOpenAI, bad: Raw, caplog: pytest.LogCaptureFixture
+) -> None:
+    server.enqueue(bad, "ok")
+    with caplog.at_level("INFO", logger="briefing"):
+        done = client(server).complete(MESSAGES)
+    assert done.text == "ok" and done.attempts == 2
+    assert any("attempt 1 of 4" in r.getMessage() for r in caplog.records)
+
+
+def test_malformed_200s_to_the_end_are_unavailable_not_a_crash(server: FakeOpenAI) -> None:
+    server.enqueue(*[Raw(b"<html>oops</html>", content_type="text/html")] * 3)
+    with pytest.raises(LLMUnavailableError, match="HTTP 200 with a body that is not"):
+        client(server, [], max_attempts=3).complete(MESSAGES)
+
+
+def test_the_circuit_breaker_stops_every_later_call(server: FakeOpenAI) -> None:
+    server.enqueue(*[Status(500)] * 3)
+    llm = client(server, [], max_attempts=2, circuit_breaker=3)
+    with pytest.raises(LLMUnavailableError, match="after 2 attempt"):
+        llm.complete(MESSAGES)
+    with pytest.raises(LLMUnavailableError, match="failed 3 times in a row"):
+        llm.complete(MESSAGES)  # the third failure opens the breaker
+    with pytest.raises(LLMUnavailableError, match=f"Not sent: the model endpoint {llm.where}"):
+        llm.complete(MESSAGES)
+    assert len(server.requests) == 3
+
+
+def test_a_server_that_answers_resets_the_breaker(server: FakeOpenAI) -> None:
+    server.enqueue(Status(500), Status(500), "ok", Status(500), Status(500), "ok")
+    llm = client(server, [], max_attempts=3, circuit_breaker=3)
+    assert llm.complete(MESSAGES).text == "ok"
+    assert llm.complete(MESSAGES).text == "ok"
+    assert not llm.breaker_open
+
+
+def test_the_budget_bounds_wall_clock_time_including_timeouts(server: FakeOpenAI) -> None:
+    server.enqueue(Delay(30), "never", Delay(30), "never", Delay(30), "never")
+    started = time.monotonic()
+    with pytest.raises(LLMUnavailableError):
+        client(server, timeout=5.0, max_attempts=5, max_retry_seconds=1.5).complete(MESSAGES)
+    assert time.monotonic() - started < 1.5 + 1.0
+
+
+def test_long_waits_are_said_without_verbose(
+    server: FakeOpenAI, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from briefing.digest import llm as llm_module
+
+    monkeypatch.setattr(llm_module, "ANNOUNCE_WAIT", 0.1)
+    monkeypatch.setattr(llm_module, "ANNOUNCE_SLOW", 0.2)
+    server.enqueue(Status(429, {"Retry-After": "0.2"}), Delay(0.6), "ok")
+    with caplog.at_level("WARNING", logger="briefing"):
+        assert client(server).complete(MESSAGES).text == "ok"
+    said = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+    assert any("retrying in 0.2s" in m for m in said)
+    assert any(m.startswith("still waiting for the model endpoint") for m in said)
+
+
+def test_a_key_or_bidi_control_in_an_answer_never_leaves_the_client(server: FakeOpenAI) -> None:
+    key = "sk-proj-" + "Zq8Lm3Np5Rt7Vx9Bd2Fh4Jk6Mn8Pq0St2Uv4Wx6Yz8"
+    server.enqueue(f'{{"a": "the key {key} \u202eflipped"}}')
+    text = client(server).complete(MESSAGES).text
+    assert key not in text and "sk-***" in text and "\u202e" not in text

@@ -34,7 +34,9 @@ def seed_run(tmp_path_factory: pytest.TempPathFactory):
 
 def test_seed_files_are_named_by_the_briefing_date(seed_run) -> None:
     result, out, _ = seed_run
-    names = sorted(p.name for p in out.iterdir())
+    # besides the briefing, only the folder's (hidden, empty when free) lock file
+    assert (out / ".brief.lock").read_bytes() == b""
+    names = sorted(p.name for p in out.iterdir() if not p.name.startswith("."))
     assert names == [
         "briefing-2026-02-10.docx",
         "briefing-2026-02-10.json",

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import sqlite3
 import threading
@@ -19,7 +20,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..errors import ConfigError
+from ..safety import safe_text
+
+log = logging.getLogger(__name__)
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS answers (
@@ -75,27 +78,72 @@ class Cached:
 
 
 class Store:
-    """Thread-safe access to the cache and call log."""
+    """Thread-safe access to the cache and call log.
+
+    The cache must never cost an answer: a database that cannot be opened, is corrupt,
+    read-only or locked by another process for longer than ``BUSY_SECONDS`` degrades to
+    no cache (or, read-only, to reading only) with one warning, and the run goes on.
+    ``get`` then finds nothing and ``put``/``log_call`` do nothing; none of them raises.
+    """
+
+    BUSY_SECONDS = 5.0  # how long to wait for another process's lock on the database
 
     def __init__(self, path: Path | None = None) -> None:
         self.path = path or data_dir() / "brief.sqlite3"
+        self._lock = threading.Lock()
+        self._db: sqlite3.Connection | None = None
+        self._readable = self._writable = False
+        self._warned = False
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._db = sqlite3.connect(self.path, check_same_thread=False, timeout=30)
+            self._db = sqlite3.connect(
+                self.path, check_same_thread=False, timeout=self.BUSY_SECONDS
+            )
+            self._readable = True
             self._db.executescript(_SCHEMA)
+            self._writable = True
         except (OSError, sqlite3.Error) as exc:
-            raise ConfigError(
-                f"Cannot open the cache database {self.path} ({exc}); set BRIEF_DATA_DIR to a "
-                "writable folder, or pass --no-cache."
-            ) from exc
-        self._lock = threading.Lock()
+            self._degrade(exc, reading=not self._readable or _unreadable(exc))
+
+    @property
+    def usable(self) -> bool:
+        """Whether answers can still be read from (or written to) the cache."""
+        return self._readable or self._writable
+
+    def _degrade(self, exc: BaseException, reading: bool) -> None:
+        """Stop using the database (``reading``) or stop writing to it, saying so once."""
+        self._writable = False
+        if reading:
+            self._readable = False
+        if self._warned:
+            return
+        self._warned = True
+        what = "without it" if reading else "reading it but storing no new answers"
+        log.warning(
+            "the answer cache %s cannot be used (%s); continuing %s. Check the file "
+            "(move it away if it is damaged, or wait for the other brief run holding it), "
+            "or set BRIEF_DATA_DIR to a writable folder, or pass --no-cache.",
+            self.path,
+            f"{type(exc).__name__}: {exc}",
+            what,
+        )
 
     def get(self, key: str) -> Cached | None:
-        with self._lock:
-            row = self._db.execute(
-                "SELECT text, prompt_tokens, completion_tokens FROM answers WHERE key = ?", (key,)
-            ).fetchone()
-        return Cached(*row) if row else None
+        if not self._readable or self._db is None:
+            return None
+        try:
+            with self._lock:
+                row = self._db.execute(
+                    "SELECT text, prompt_tokens, completion_tokens FROM answers WHERE key = ?",
+                    (key,),
+                ).fetchone()
+        except sqlite3.Error as exc:
+            self._degrade(exc, reading=True)
+            return None
+        if not row or not isinstance(row[0], str):
+            return None
+        # an answer stored by an older brief may hold a key or bidi controls: clean it too
+        return Cached(safe_text(row[0]), _int(row[1]), _int(row[2]))
 
     def put(
         self,
@@ -108,20 +156,19 @@ class Store:
         prompt_tokens: int,
         completion_tokens: int,
     ) -> None:
-        with self._lock, self._db:
-            self._db.execute(
-                "INSERT OR REPLACE INTO answers VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    key,
-                    time.time(),
-                    model,
-                    prompt_id,
-                    prompt_sha256,
-                    text,
-                    prompt_tokens,
-                    completion_tokens,
-                ),
-            )
+        self._write(
+            "INSERT OR REPLACE INTO answers VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                key,
+                time.time(),
+                model,
+                prompt_id,
+                prompt_sha256,
+                text,
+                prompt_tokens,
+                completion_tokens,
+            ),
+        )
 
     def log_call(self, **row: Any) -> None:
         columns = (
@@ -140,19 +187,47 @@ class Store:
             "error",
         )
         values = [row.get(c) for c in columns]
-        with self._lock, self._db:
-            self._db.execute(
-                f"INSERT INTO calls (ts, {', '.join(columns)}) VALUES (?{', ?' * len(columns)})",
-                (time.time(), *values),
-            )
+        self._write(
+            f"INSERT INTO calls (ts, {', '.join(columns)}) VALUES (?{', ?' * len(columns)})",
+            (time.time(), *values),
+        )
+
+    def _write(self, statement: str, values: tuple[Any, ...]) -> None:
+        if not self._writable or self._db is None:
+            return
+        try:
+            with self._lock, self._db:
+                self._db.execute(statement, values)
+        except sqlite3.Error as exc:
+            self._degrade(exc, reading=_unreadable(exc))
 
     def calls(self, run_id: str | None = None) -> list[dict[str, Any]]:
+        if not self._readable or self._db is None:
+            return []
         query = "SELECT * FROM calls" + (" WHERE run_id = ?" if run_id else "") + " ORDER BY id"
-        with self._lock:
-            cursor = self._db.execute(query, (run_id,) if run_id else ())
-            names = [d[0] for d in cursor.description]
-            return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+        try:
+            with self._lock:
+                cursor = self._db.execute(query, (run_id,) if run_id else ())
+                names = [d[0] for d in cursor.description]
+                return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+        except sqlite3.Error as exc:
+            self._degrade(exc, reading=True)
+            return []
 
     def close(self) -> None:
         with self._lock:
-            self._db.close()
+            if self._db is not None:
+                try:
+                    self._db.close()
+                except sqlite3.Error:
+                    pass
+
+
+def _unreadable(exc: BaseException) -> bool:
+    """A damaged or foreign file (not merely read-only or locked): stop reading it too."""
+    text = str(exc).lower()
+    return any(w in text for w in ("malformed", "not a database", "corrupt", "disk i/o"))
+
+
+def _int(value: Any) -> int:
+    return value if isinstance(value, int) else 0

@@ -22,12 +22,26 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import LLMAuthError, LLMModelError, LLMRequestError, LLMUnavailableError
+from ..safety import mask_secrets, safe_line, safe_text
 
 log = logging.getLogger(__name__)
 
 MODES = ("json_schema", "json_object", "text")
 RETRYABLE_STATUS = {408, 409, 429}
 PLACEHOLDER_KEY = "not-needed"  # local servers (vLLM, Ollama, llama.cpp) need no key
+ANNOUNCE_WAIT = 5.0  # a retry wait at least this long is said on stderr (WARNING), not -v only
+ANNOUNCE_SLOW = 15.0  # a request still unanswered after this long is said on stderr
+ANNOUNCE_EVERY = 30.0  # at most one "still waiting" line per this many seconds, run-wide
+MIN_ATTEMPT_SECONDS = 0.5  # less left in the budget than this: no further attempt
+
+
+class _Malformed(Exception):
+    """The endpoint answered 200 with a body that is not a chat completion: an HTML error
+    page, a truncated or non-JSON body, JSON of the wrong shape. Retried like a 5xx."""
+
+
+class _BreakerOpen(Exception):
+    """The run-wide circuit breaker is open: no further request is sent."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +57,9 @@ class Endpoint:
     backoff_initial: float = 1.0
     backoff_max: float = 30.0
     max_output_tokens: int | None = 2500  # sent so servers with short defaults don't cut off
+    # consecutive transport failures, across every story of the run, after which no
+    # further request is sent (the remaining stories fail at once)
+    circuit_breaker: int = 5
 
     def __repr__(self) -> str:  # belt and braces: the key never appears
         return f"Endpoint(model={self.model!r}, base_url={self.base_url!r}, api_key='***')"
@@ -79,6 +96,70 @@ class LLMClient:
         self._no_temperature = False
         self._token_param: str | None = "max_tokens" if endpoint.max_output_tokens else None
         self._lock = threading.Lock()
+        self._failures = 0  # consecutive transport failures, run-wide
+        self._last_failure = ""
+        self._open: str | None = None  # why the circuit breaker opened, once it has
+        self._announced = -ANNOUNCE_EVERY  # monotonic time of the last "still waiting" line
+
+    @property
+    def where(self) -> str:
+        return self.endpoint.base_url or "https://api.openai.com/v1"
+
+    @property
+    def breaker_open(self) -> bool:
+        return self._open is not None
+
+    def _breaker_error(self) -> LLMUnavailableError:
+        return LLMUnavailableError(
+            f"Not sent: the model endpoint {self.where} failed {self.endpoint.circuit_breaker} "
+            f"times in a row ({self._open}), so the run stopped sending stories to it. Check "
+            "that the server is running and reachable, then run again; or use --engine "
+            "extractive."
+        )
+
+    def _note_failure(self, exc: BaseException) -> None:
+        """Count a transport failure towards the circuit breaker; a server that answers
+        at all (a 4xx, a 429 or 503 asking to wait) is alive and resets the count."""
+        o = self._openai
+        transport = isinstance(exc, (o.APIConnectionError, o.APITimeoutError, _Malformed)) or (
+            isinstance(exc, o.APIStatusError)
+            and exc.status_code >= 500
+            and _retry_after(exc) is None
+        )
+        with self._lock:
+            if not transport:
+                self._failures = 0
+                return
+            self._failures += 1
+            self._last_failure = _describe(exc)
+            if self._open is None and self._failures >= self.endpoint.circuit_breaker:
+                self._open = f"last: {self._last_failure}"
+                log.warning(
+                    "the model endpoint %s failed %d times in a row (%s); the remaining "
+                    "stories are not sent",
+                    self.where,
+                    self._failures,
+                    self._last_failure,
+                )
+
+    def _note_success(self) -> None:
+        with self._lock:
+            self._failures = 0
+
+    def _still_waiting(self, started: float, limit: float) -> None:
+        """Said on stderr (WARNING) while a request hangs, at most every ANNOUNCE_EVERY s."""
+        now = time.monotonic()
+        with self._lock:
+            if now - self._announced < ANNOUNCE_EVERY:
+                return
+            self._announced = now
+        log.warning(
+            "still waiting for the model endpoint %s (%.0fs so far; this attempt gives up "
+            "after %.0fs)",
+            self.where,
+            now - started,
+            limit,
+        )
 
     @property
     def mode(self) -> str:
@@ -158,6 +239,8 @@ class LLMClient:
         return False
 
     def _with_retries(self, request: dict[str, Any], mode: str) -> Completion:
+        """One call: attempts bounded in number and in wall-clock time (request timeouts
+        included: each attempt's timeout is shrunk to what the budget has left)."""
         from tenacity import (
             RetryError,
             Retrying,
@@ -172,27 +255,39 @@ class LLMClient:
             multiplier=ep.backoff_initial, jitter=ep.backoff_initial, max=ep.backoff_max
         )
 
+        def remaining() -> float:
+            return ep.max_retry_seconds - (time.monotonic() - started)
+
         def wait(state: Any) -> float:
             exc = state.outcome.exception() if state.outcome else None
             hinted = _retry_after(exc)
             chosen = hinted if hinted is not None else backoff(state)
-            remaining = ep.max_retry_seconds - (time.monotonic() - started)
-            return max(0.0, min(chosen, remaining))
+            return max(0.0, min(chosen, remaining() - MIN_ATTEMPT_SECONDS))
 
         def before_sleep(state: Any) -> None:
             exc = state.outcome.exception()
-            log.info(
-                "attempt %d failed (%s); retrying in %.1fs",
+            sleep = state.next_action.sleep if state.next_action else 0
+            level = logging.WARNING if sleep >= ANNOUNCE_WAIT else logging.INFO
+            log.log(
+                level,
+                "attempt %d of %d at %s failed (%s); retrying in %.1fs",
                 state.attempt_number,
+                ep.max_attempts,
+                self.where,
                 _describe(exc),
-                state.next_action.sleep if state.next_action else 0,
+                sleep,
             )
 
-        def asked_too_long(state: Any) -> bool:
-            """The server asks to wait longer than the budget has left: give up now."""
+        def out_of_time(state: Any) -> bool:
+            """The budget cannot fit another attempt, or the server asks to wait longer
+            than it has left, or the circuit breaker opened: give up now."""
             hinted = _retry_after(state.outcome.exception() if state.outcome else None)
-            remaining = ep.max_retry_seconds - (time.monotonic() - started)
-            return hinted is not None and hinted > remaining
+            left = remaining()
+            return (
+                self.breaker_open
+                or left < MIN_ATTEMPT_SECONDS
+                or (hinted is not None and hinted > left)
+            )
 
         started = time.monotonic()
         attempts = 0
@@ -201,7 +296,7 @@ class LLMClient:
             wait=wait,
             stop=stop_after_attempt(ep.max_attempts)
             | stop_after_delay(ep.max_retry_seconds)
-            | asked_too_long,
+            | out_of_time,
             before_sleep=before_sleep,
             sleep=self._sleep,
             reraise=False,
@@ -209,39 +304,69 @@ class LLMClient:
         try:
             for attempt in retrying:
                 with attempt:
+                    if self.breaker_open:
+                        raise _BreakerOpen()
                     attempts += 1
-                    response = self._client.chat.completions.create(**request)
+                    limit = max(MIN_ATTEMPT_SECONDS, min(ep.timeout, remaining()))
+                    try:
+                        response = self._attempt(request, limit)
+                        text, finish, model = _completion_parts(response)
+                    except BaseException as exc:
+                        self._note_failure(exc)
+                        raise
+                    self._note_success()
+        except _BreakerOpen:
+            raise self._breaker_error() from None
         except RetryError as exc:
             last = exc.last_attempt.exception()
+            if isinstance(last, _BreakerOpen) or (self.breaker_open and attempts < ep.max_attempts):
+                raise self._breaker_error() from last
             hinted = _retry_after(last)
             asked = f", asked to wait {hinted:.0f}s more" if hinted else ""
             raise LLMUnavailableError(
-                f"The model endpoint {ep.base_url or 'api.openai.com'} is unavailable after "
+                f"The model endpoint {self.where} is unavailable after "
                 f"{attempts} attempt(s) over {time.monotonic() - started:.0f}s "
-                f"({_describe(last)}{asked}). Try again later, raise --max-attempts, or use "
-                "--engine extractive."
+                f"({_describe(last)}{asked}). Try again later, raise --max-attempts or "
+                "[llm] max_retry_seconds, or use --engine extractive."
             ) from last
         except self._openai.APIStatusError as exc:
             raise _status_error(exc, ep) from exc
         except self._openai.APIError as exc:
-            raise LLMUnavailableError(f"The model endpoint failed: {_describe(exc)}.") from exc
-        choice = response.choices[0] if response.choices else None
-        text = (choice.message.content if choice and choice.message else None) or ""
-        usage = response.usage
+            raise LLMUnavailableError(
+                f"The model endpoint {self.where} failed: {_describe(exc)}."
+            ) from exc
+        usage = getattr(response, "usage", None)
         return Completion(
             text=text,
-            prompt_tokens=getattr(usage, "prompt_tokens", 0) or 0,
-            completion_tokens=getattr(usage, "completion_tokens", 0) or 0,
+            prompt_tokens=_count(getattr(usage, "prompt_tokens", 0)),
+            completion_tokens=_count(getattr(usage, "completion_tokens", 0)),
             attempts=attempts,
             latency=time.monotonic() - started,
             mode=mode,
-            model=response.model or ep.model,
-            finish_reason=getattr(choice, "finish_reason", None),
+            model=model or ep.model,
+            finish_reason=finish,
         )
+
+    def _attempt(self, request: dict[str, Any], limit: float) -> Any:
+        """One request with ``limit`` seconds of timeout; a body that cannot be parsed is
+        ``_Malformed``. A request still unanswered after ANNOUNCE_SLOW seconds is said."""
+        started = time.monotonic()
+        timer = None
+        if limit > ANNOUNCE_SLOW:
+            timer = threading.Timer(ANNOUNCE_SLOW, self._still_waiting, (started, limit))
+            timer.daemon = True
+            timer.start()
+        try:
+            return self._client.chat.completions.create(**request, timeout=limit)
+        except (ValueError, TypeError) as exc:  # json.JSONDecodeError on a 200 body
+            raise _Malformed(f"a body that is not valid JSON ({type(exc).__name__})") from exc
+        finally:
+            if timer is not None:
+                timer.cancel()
 
     def _retryable(self, exc: BaseException) -> bool:
         o = self._openai
-        if isinstance(exc, (o.APIConnectionError, o.APITimeoutError)):
+        if isinstance(exc, (o.APIConnectionError, o.APITimeoutError, _Malformed)):
             return True
         if isinstance(exc, o.APIStatusError):
             return exc.status_code in RETRYABLE_STATUS or exc.status_code >= 500
@@ -269,6 +394,35 @@ class LLMClient:
         elif mode == "json_object" or (mode == "json_schema" and schema is None):
             kwargs["response_format"] = {"type": "json_object"}
         return kwargs
+
+
+def _completion_parts(response: Any) -> tuple[str, str | None, str | None]:
+    """The answer's text, finish reason and model, or ``_Malformed`` when a 200 body is
+    not a chat completion (an HTML page, a list, no choices, no message). Text from the
+    model is made safe here, before it reaches the cache, the parser or a file."""
+    if isinstance(response, str | bytes):
+        snippet = safe_line(str(response)[:80])
+        raise _Malformed(f"a body that is not a chat completion ({snippet!r}…)")
+    choices = getattr(response, "choices", None)
+    if not isinstance(choices, list) or not choices:
+        raise _Malformed("a JSON body without choices")
+    message = getattr(choices[0], "message", None)
+    if message is None:
+        raise _Malformed("a JSON body whose first choice has no message")
+    content = getattr(message, "content", None)
+    if content is not None and not isinstance(content, str):
+        raise _Malformed("a JSON body whose message content is not text")
+    finish = getattr(choices[0], "finish_reason", None)
+    model = getattr(response, "model", None)
+    return (
+        safe_text(content or ""),
+        finish if isinstance(finish, str) else None,
+        safe_line(model)[:200] if isinstance(model, str) else None,
+    )
+
+
+def _count(value: Any) -> int:
+    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else 0
 
 
 def _retry_after(exc: BaseException | None) -> float | None:
@@ -300,6 +454,8 @@ def _retry_after(exc: BaseException | None) -> float | None:
 def _describe(exc: BaseException | None) -> str:
     if exc is None:
         return "no error"
+    if isinstance(exc, _Malformed):
+        return f"HTTP 200 with {exc}"
     status = getattr(exc, "status_code", None)
     name = type(exc).__name__
     return f"HTTP {status} {name}" if status else name
@@ -318,7 +474,7 @@ def _message(exc: Any) -> str:
 
 def _status_error(exc: Any, ep: Endpoint) -> Exception:
     status = exc.status_code
-    detail = _mask(_message(exc), ep.api_key)[:300]
+    detail = safe_line(mask_secrets(_mask(_message(exc), ep.api_key)))[:300]
     if status in (401, 403):
         return LLMAuthError(
             f"The model endpoint refused the request (HTTP {status}: {detail}). Check "

@@ -16,8 +16,9 @@ from pathlib import Path
 
 from .. import __version__
 from ..config import endpoint_configured
+from ..daily.lock import hold
 from ..digest import extractive, injection, verify
-from ..errors import ConfigError, NoArticlesError, NoEndpointError
+from ..errors import ConfigError, NoArticlesError, NoEndpointError, OutputError
 from ..models import (
     Article,
     Briefing,
@@ -29,7 +30,7 @@ from ..models import (
     Story,
     StoryDigest,
 )
-from ..render.output import write_atomic
+from ..render.output import write_all
 from ..sources import clean, ingest
 from ..stories import dedup, group
 from .llm_run import OUTPUT_ESTIMATE, LLMRun, Plan, PlannedCall, failed_digest, llm_notice
@@ -78,7 +79,7 @@ def make(options: MakeOptions, progress: Progress | None = None) -> MakeResult:
             "Configure an endpoint or drop --dry-run."
         )
 
-    ingested = ingest.ingest(options.paths)
+    ingested = ingest.ingest(options.paths, include_briefings=options.include_briefings)
     problems = list(ingested.problems)
     if not ingested.articles:
         listed = "; ".join(str(p) for p in problems[:5])
@@ -168,12 +169,16 @@ def _verified(
     """Each digest checked against its story; corrections and failures as problems."""
     checked: list[StoryDigest] = []
     problems: list[Problem] = []
+    failed: dict[str, list[int]] = {}  # one error (a dead endpoint) -> the stories it failed
     for number, digest in enumerate(digests, start=1):
         digest, found = verify.verify(digest, where=f"story {number}", quarantined=quarantined)
         problems.extend(found)
         if digest.status == "failed":
-            problems.append(Problem(f"story {number}", digest.error or "failed", "error"))
+            failed.setdefault(digest.error or "failed", []).append(number)
         checked.append(digest)
+    for error, numbers in failed.items():
+        where = f"story {numbers[0]}" if len(numbers) == 1 else f"stories {_ranges(numbers)}"
+        problems.append(Problem(where, error, "error"))
     return checked, problems
 
 
@@ -209,6 +214,20 @@ def _check_counts(
         ("points_flagged", str(sum(1 for p in points if p.flags))),
         ("points_left_out", str(left_out)),
     )
+
+
+def _ranges(numbers: Sequence[int]) -> str:
+    """[1, 2, 3, 5] -> "1–3, 5"."""
+    parts: list[str] = []
+    start = prev = numbers[0]
+    for n in [*numbers[1:], None]:
+        if n is not None and n == prev + 1:
+            prev = n
+            continue
+        parts.append(str(start) if start == prev else f"{start}–{prev}")
+        if n is not None:
+            start = prev = n
+    return ", ".join(parts)
 
 
 def _check_options(options: MakeOptions) -> None:
@@ -300,8 +319,18 @@ def _write(briefing: Briefing, options: MakeOptions) -> tuple[tuple[Path, ...], 
     if options.out_dir == "-":
         return (), _render(briefing, options.formats[0])
     out = Path(options.out_dir)
-    written = []
-    for fmt in options.formats:
-        path = out / f"briefing-{briefing.date}.{fmt}"
-        written.append(write_atomic(path, _render(briefing, fmt)))
-    return tuple(written), None
+    # Every format rendered first, then written together under the folder's lock (shared
+    # with the daily run): a folder never mixes two runs, and a failed write replaces
+    # nothing.
+    rendered = [
+        (out / f"briefing-{briefing.date}.{fmt}", _render(briefing, fmt)) for fmt in options.formats
+    ]
+    try:
+        with hold(out, command="brief make"):
+            return write_all(rendered), None
+    except OSError as exc:  # the lock file itself could not be written (a full disk)
+        raise OutputError(
+            f"Cannot write to {out} ({exc.strerror or exc}); no file of this briefing was "
+            "replaced. Check the folder's free space and permissions, or choose another "
+            "with -o DIR."
+        ) from exc

@@ -95,6 +95,8 @@ class LLMRun:
         store = None
         if options.use_cache and options.settings.cache and not options.dry_run:
             store = Store()
+            if not store.usable:  # said once by the store; the run goes on without it
+                store = None
         self.store = store
         client = None
         if not options.dry_run:
@@ -106,6 +108,7 @@ class LLMRun:
                 max_attempts=s.max_attempts,
                 max_retry_seconds=s.max_retry_seconds,
                 max_output_tokens=s.output_reserve,
+                circuit_breaker=s.circuit_breaker,
             )
             client = LLMClient(endpoint)
         unknown = s.window()[1].startswith("assumed")

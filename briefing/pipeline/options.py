@@ -28,3 +28,4 @@ class MakeOptions:
     dry_run: bool = False
     use_cache: bool = True
     strict: bool = False  # fail a story whose points fail a check, instead of flagging
+    include_briefings: bool = False  # read briefings brief wrote as articles too

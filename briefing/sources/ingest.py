@@ -11,22 +11,28 @@ the site's boilerplate), each also as ``.gz``. A file or record that cannot be u
 
 from __future__ import annotations
 
+import codecs
+import functools
 import hashlib
 import io
 import json
+import logging
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
+from .. import safety
 from ..errors import ArticleError
 from ..models import Article, IngestResult, InputFile, Problem
 from ..text import looks_like_sentence, normalize, split_sentences
-from . import web
+from . import decode, files, web
 from .dates import parse_date
+
+log = logging.getLogger(__name__)
 
 TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text"}
 JSON_SUFFIXES = {".json"}
@@ -37,6 +43,9 @@ KNOWN = TEXT_SUFFIXES | JSON_SUFFIXES | JSONL_SUFFIXES | FEED_SUFFIXES | HTML_SU
 SUPPORTED = sorted(KNOWN) + ["(any of them .gz)"]
 MAX_FILE_BYTES = 50 * 1024 * 1024
 
+_LINE_BREAK = "\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"  # what str.splitlines() splits on
+# the first line with something on it, and the line break after it
+_FIRST_LINE = re.compile(rf"\s*([^{_LINE_BREAK}]*)(?:\r\n|[{_LINE_BREAK}]|\Z)")
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.DOTALL)
 
 
@@ -78,22 +87,47 @@ _ALIASES = {
 }
 
 
-def ingest(paths: Sequence[str | Path]) -> IngestResult:
-    """Read every article under ``paths``; unusable files become problems, not failures."""
+def ingest(paths: Sequence[str | Path], *, include_briefings: bool = False) -> IngestResult:
+    """Read every article under ``paths``; unusable files become problems, not failures.
+
+    Briefings brief wrote itself (named ``briefing-YYYY-MM-DD.*`` and marked inside) are
+    skipped with a note, unless ``include_briefings``."""
     articles: list[Article] = []
     inputs: list[InputFile] = []
     problems: list[Problem] = []
     seen: dict[str, str] = {}  # article id -> fingerprint of its content
-    for file, problem in _walk(paths):
-        if problem:
-            problems.append(problem)
+    taken: dict[str, int] = {}  # article id -> the last ~N suffix given to it
+    for file in files.walk(paths):
+        if isinstance(file, Problem):
+            problems.append(file)
             continue
-        assert file is not None
+        if _kind(file) not in KNOWN and not files.OWN_OUTPUT.match(file.name.lower()):
+            problems.append(_unsupported(file))
+            continue
         try:
-            data = _read_bytes(file)
-            found, file_problems = _parse_file(file, data)
+            found, file_problems, sha256 = _read_file(file, include_briefings)
         except ArticleError as exc:
             problems.append(Problem(exc.path, exc.problem))
+            continue
+        except (RecursionError, MemoryError, ValueError, TypeError, LookupError) as exc:
+            # a parser library failing on a hostile file: that file is lost, not the run
+            log.debug("reading %s failed", files.name(file), exc_info=True)
+            problems.append(
+                Problem(
+                    files.name(file),
+                    f"could not be read ({type(exc).__name__}: {str(exc)[:200]}); skipped. "
+                    "Please report it with the file.",
+                )
+            )
+            continue
+        except _OwnOutput:
+            problems.append(
+                Problem(
+                    files.name(file),
+                    "is a briefing brief wrote; not read as an article (pass "
+                    "--include-briefings to read it).",
+                )
+            )
             continue
         problems.extend(file_problems)
         repeats = 0
@@ -102,7 +136,7 @@ def ingest(paths: Sequence[str | Path]) -> IngestResult:
             if seen.get(article.id) == fingerprint:
                 repeats += 1  # the same article again (a feed saved twice): read it once
                 continue
-            unique = _unique_id(article.id, seen)
+            unique = _unique_id(article.id, seen, taken)
             if unique != article.id:
                 problems.append(
                     Problem(
@@ -117,31 +151,18 @@ def ingest(paths: Sequence[str | Path]) -> IngestResult:
             articles.append(article)
         if repeats:
             problems.append(
-                Problem(str(file), f"{repeats} article(s) already read from an earlier file "
-                        "(same id and text); each is used once.")
+                Problem(files.name(file), f"{repeats} article(s) already read from an earlier "
+                        "file (same id and text); each is used once.")
             )  # fmt: skip
-        inputs.append(InputFile(str(file), hashlib.sha256(data).hexdigest(), len(found)))
+        inputs.append(InputFile(files.name(file), sha256, len(found)))
     return IngestResult(tuple(articles), tuple(inputs), tuple(problems))
 
 
-# --- walking --------------------------------------------------------------------------
+class _OwnOutput(Exception):
+    """The file is a briefing brief wrote."""
 
 
-def _walk(paths: Sequence[str | Path]) -> Iterator[tuple[Path | None, Problem | None]]:
-    for raw in paths:
-        path = Path(raw)
-        if path.is_dir():
-            for child in sorted(path.rglob("*")):
-                rel = child.relative_to(path).parts
-                if any(part.startswith(".") for part in rel) or not child.is_file():
-                    continue
-                yield _check_suffix(child)
-        elif path.is_file():
-            yield _check_suffix(path)
-        elif path.exists():
-            yield None, Problem(str(path), "is not a regular file or folder; skipped.")
-        else:
-            yield None, Problem(str(path), "does not exist; check the path.", "error")
+# --- reading --------------------------------------------------------------------------
 
 
 def _kind(path: Path) -> str:
@@ -152,30 +173,58 @@ def _kind(path: Path) -> str:
     return suffixes[-1] if suffixes else ""
 
 
-def _check_suffix(path: Path) -> tuple[Path | None, Problem | None]:
-    if _kind(path) in KNOWN:
-        return path, None
-    return None, Problem(
-        str(path),
-        f"unsupported file type {path.suffix or '(none)'!r}; skipped. "
+def _unsupported(path: Path) -> Problem:
+    return Problem(
+        files.name(path),
+        f"unsupported file type {files.name(path.suffix) or '(none)'!r}; skipped. "
         f"Supported: {' '.join(SUPPORTED)}.",
     )
 
 
+def _read_file(path: Path, include_briefings: bool) -> tuple[list[Article], list[Problem], str]:
+    """The articles of one file, the problems met, and the sha256 of its bytes."""
+    if _kind(path) in JSONL_SUFFIXES:
+        streamed = _stream_jsonl(path)
+        if streamed is not None:
+            return streamed
+    data = _read_bytes(path)
+    sha256 = hashlib.sha256(data).hexdigest()
+    if not include_briefings and files.OWN_OUTPUT.match(path.name.lower().removesuffix(".gz")):
+        unpacked = _gunzip(path, data) if path.suffix.lower() == ".gz" else data
+        if files.is_own_output(path, unpacked):
+            raise _OwnOutput()
+    if _kind(path) not in KNOWN:  # a .docx named like a briefing
+        unsupported = _unsupported(path)
+        raise ArticleError(unsupported.where, unsupported.message)
+    found, problems = _parse_file(path, data)
+    return found, problems, sha256
+
+
+def _open_error(path: Path, exc: OSError) -> ArticleError:
+    if isinstance(exc, PermissionError):
+        return ArticleError(
+            files.name(path), "cannot be read (permission denied); check its permissions."
+        )
+    if isinstance(exc, IsADirectoryError):
+        return ArticleError(files.name(path), "is a folder, not a file; skipped.")
+    return ArticleError(files.name(path), f"cannot be read ({exc.strerror or exc}).")
+
+
 def _read_bytes(path: Path) -> bytes:
+    """The file's bytes, at most ``MAX_FILE_BYTES`` (read in one bounded read, so a file
+    that grows while it is read, or a /proc file, cannot exhaust memory)."""
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise ArticleError(
-                str(path), f"is {size // 1_000_000} MB, larger than the 50 MB limit; split it."
-            )
-        return path.read_bytes()
-    except PermissionError:
-        raise ArticleError(
-            str(path), "cannot be read (permission denied); check its permissions."
-        ) from None
+        with open(path, "rb") as handle:
+            data = handle.read(MAX_FILE_BYTES + 1)
     except OSError as exc:
-        raise ArticleError(str(path), f"cannot be read ({exc.strerror or exc}).") from exc
+        raise _open_error(path, exc) from exc
+    if len(data) > MAX_FILE_BYTES:
+        raise ArticleError(
+            files.name(path),
+            f"is larger than the {MAX_FILE_BYTES >> 20} MB limit for one file; split "
+            "it, or give the articles as JSONL (one per line), which has no size limit.",
+        )
+    return data
 
 
 def _gunzip(path: Path, data: bytes) -> bytes:
@@ -186,37 +235,23 @@ def _gunzip(path: Path, data: bytes) -> bytes:
         with gzip.GzipFile(fileobj=io.BytesIO(data)) as unzipped:
             data = unzipped.read(MAX_FILE_BYTES + 1)
     except (OSError, EOFError, zlib.error) as exc:
-        raise ArticleError(str(path), f"is not a readable gzip file ({exc}).") from exc
+        raise ArticleError(files.name(path), f"is not a readable gzip file ({exc}).") from exc
     if len(data) > MAX_FILE_BYTES:
-        raise ArticleError(str(path), "unpacks to more than the 50 MB limit; split it.")
+        raise ArticleError(
+            files.name(path),
+            f"unpacks to more than the {MAX_FILE_BYTES >> 20} MB limit for one file; "
+            "split it, or give the articles as JSONL (one per line), which has no size limit.",
+        )
     return data
 
 
 def _decode(path: Path, data: bytes) -> tuple[str, Problem | None]:
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            return data.decode("utf-16"), None
-        except UnicodeDecodeError as exc:
-            raise ArticleError(
-                str(path), f"is not valid UTF-16 ({exc.reason}); save it as UTF-8 and run again."
-            ) from exc
-    if b"\x00" in data[:4096]:
-        raise ArticleError(str(path), "looks like a binary file, not text; skipped.")
     try:
-        return data.decode("utf-8-sig"), None
-    except UnicodeDecodeError:
-        pass
-    text = data.decode("cp1256", errors="replace")
-    arabic = sum(1 for ch in text if "\u0621" <= ch <= "\u064a")
-    letters = sum(1 for ch in text if ch.isalpha())
-    controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\n\r\t")
-    looks_like_text = controls <= len(text) / 200 and text.count(" ") >= len(text) / 30
-    if letters and arabic / letters > 0.5 and "\ufffd" not in text and looks_like_text:
-        return text, Problem(
-            str(path),
-            "is not UTF-8; read it as Windows-1256 (Arabic). Save it as UTF-8 to be sure.",
-        )
-    raise ArticleError(str(path), "is not UTF-8 text; save it as UTF-8 and run again.")
+        found = decode.decode(data)
+    except decode.NotText as exc:
+        raise ArticleError(files.name(path), f"{exc}.") from None
+    problem = Problem(files.name(path), found.warning + ".") if found.warning else None
+    return found.text, problem
 
 
 # --- parsing --------------------------------------------------------------------------
@@ -233,7 +268,7 @@ def _parse_file(path: Path, data: bytes) -> tuple[list[Article], list[Problem]]:
     problems = [problem] if problem else []
     suffix = _kind(path)
     if not text.strip():
-        raise ArticleError(str(path), "is empty; skipped.")
+        raise ArticleError(files.name(path), "is empty; skipped.")
     if suffix in JSONL_SUFFIXES:
         articles, more = _parse_jsonl(path, text)
         return articles, problems + more
@@ -245,24 +280,28 @@ def _parse_file(path: Path, data: bytes) -> tuple[list[Article], list[Problem]]:
 
 def _parse_page(path: Path, data: bytes) -> tuple[list[Article], list[Problem]]:
     if not data.strip():
-        raise ArticleError(str(path), "is empty; skipped.")
+        raise ArticleError(files.name(path), "is empty; skipped.")
     try:
         record = web.parse_page(data)
     except web.NotAnArticle as exc:
-        raise ArticleError(str(path), f"{exc}; skipped.") from None
+        raise ArticleError(files.name(path), f"{exc}; skipped.") from None
     problems: list[Problem] = []
-    return [_build(_record(record, str(path)), str(path), str(path), problems)], problems
+    return [
+        _build(_record(record, files.name(path)), files.name(path), files.name(path), problems)
+    ], problems
 
 
 def _parse_feed(path: Path, data: bytes) -> tuple[list[Article], list[Problem]]:
     if not data.strip():
-        raise ArticleError(str(path), "is empty; skipped.")
+        raise ArticleError(files.name(path), "is empty; skipped.")
     try:
         records, warning = web.parse_feed(data)
     except web.NotAnArticle as exc:
-        raise ArticleError(str(path), f"{exc}; skipped.") from None
-    problems = [Problem(str(path), warning + ".")] if warning else []
-    return _build_each(path, ((f"{path}#{i}", r) for i, r in enumerate(records, 1)), problems)
+        raise ArticleError(files.name(path), f"{exc}; skipped.") from None
+    problems = [Problem(files.name(path), warning + ".")] if warning else []
+    return _build_each(
+        path, ((f"{files.name(path)}#{i}", r) for i, r in enumerate(records, 1)), problems
+    )
 
 
 def _parse_text(path: Path, text: str, problems: list[Problem]) -> Article:
@@ -274,50 +313,57 @@ def _parse_text(path: Path, text: str, problems: list[Problem]) -> Article:
         try:
             loaded = yaml.safe_load(match.group(1))
         except RecursionError:
-            raise ArticleError(str(path), "front matter is nested too deeply.") from None
+            raise ArticleError(files.name(path), "front matter is nested too deeply.") from None
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             where = f" (line {mark.line + 2})" if mark else ""
             raise ArticleError(
-                str(path),
+                files.name(path),
                 f"front matter is not valid YAML{where}; fix it or remove the '---' block.",
             ) from exc
         if loaded is not None and not isinstance(loaded, dict):
-            raise ArticleError(str(path), "front matter must be 'key: value' lines.")
+            raise ArticleError(files.name(path), "front matter must be 'key: value' lines.")
         meta = loaded or {}
         text = text[match.end() :]
-    lines = text.splitlines()
-    first = next((i for i, line in enumerate(lines) if line.strip()), None)
+    first = _FIRST_LINE.match(text)  # found without splitting a 50 MB text into lines
     if meta.get("title") or first is None:
         body = text
     else:
-        title_line = lines[first].strip()
+        title_line = first.group(1).strip()
         meta.setdefault("title", title_line)
         # A first line that is really the lede (a long sentence) stays in the body too.
-        body = text if looks_like_sentence(title_line) else "\n".join(lines[first + 1 :])
+        body = text if looks_like_sentence(title_line) else text[first.end() :]
     meta["text"] = body
-    return _build(_record(meta, str(path)), str(path), str(path), problems)
+    return _build(_record(meta, files.name(path)), files.name(path), files.name(path), problems)
 
 
 def _parse_json(path: Path, text: str) -> tuple[list[Article], list[Problem]]:
     try:
         data = json.loads(text)
     except RecursionError:
-        raise ArticleError(str(path), "is nested too deeply to be an article file.") from None
+        raise ArticleError(
+            files.name(path), "is nested too deeply to be an article file."
+        ) from None
     except json.JSONDecodeError as exc:
         raise ArticleError(
-            str(path),
+            files.name(path),
             f"is not valid JSON (line {exc.lineno}, column "
             f"{exc.colno}: {exc.msg}); fix it and run again.",
         ) from exc
+    except ValueError as exc:  # a number too long to convert (over 4,300 digits)
+        raise ArticleError(files.name(path), f"cannot be read as JSON ({exc}).") from exc
     if isinstance(data, dict) and isinstance(data.get("articles"), list):
         data = data["articles"]
     if isinstance(data, dict):
         found: list[Problem] = []
-        return [_build(_record(data, str(path)), str(path), str(path), found)], found
+        return [
+            _build(_record(data, files.name(path)), files.name(path), files.name(path), found)
+        ], found
     if not isinstance(data, list):
-        raise ArticleError(str(path), "must hold an article object or a list of them.")
-    return _build_each(path, ((f"{path}[{i}]", item) for i, item in enumerate(data)), [])
+        raise ArticleError(files.name(path), "must hold an article object or a list of them.")
+    return _build_each(
+        path, ((f"{files.name(path)}[{i}]", item) for i, item in enumerate(data)), []
+    )
 
 
 def _build_each(
@@ -327,33 +373,181 @@ def _build_each(
     articles = []
     for origin, item in items:
         try:
-            articles.append(_build(_record(item, origin), str(path), origin, problems))
+            articles.append(_build(_record(item, origin), files.name(path), origin, problems))
         except ArticleError as exc:
             problems.append(Problem(exc.path, exc.problem))
     return articles, problems
 
 
 def _parse_jsonl(path: Path, text: str) -> tuple[list[Article], list[Problem]]:
-    articles, problems = [], []
-    for lineno, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        origin = f"{path}:{lineno}"
-        try:
-            item = json.loads(line)
-        except RecursionError:
-            problems.append(Problem(origin, "nested too deeply to be an article; line skipped."))
-            continue
-        except json.JSONDecodeError as exc:
-            problems.append(Problem(origin, f"not valid JSON ({exc.msg}); line skipped."))
-            continue
-        try:
-            articles.append(_build(_record(item, origin), str(path), origin, problems))
-        except ArticleError as exc:
-            problems.append(Problem(exc.path, exc.problem))
+    """JSONL already decoded as a whole (UTF-16 files); see ``_stream_jsonl`` for the rest."""
+    articles: list[Article] = []
+    problems: list[Problem] = []
+    for lineno, line in enumerate(text.split("\n"), start=1):
+        _jsonl_line(path, lineno, line, articles, problems)
     if not articles and not problems:
-        raise ArticleError(str(path), "holds no articles.")
+        raise ArticleError(files.name(path), "holds no articles.")
     return articles, problems
+
+
+def _jsonl_line(
+    path: Path, lineno: int, line: str, articles: list[Article], problems: list[Problem]
+) -> None:
+    if not line.strip():
+        return
+    origin = f"{files.name(path)}:{lineno}"
+    try:
+        item = json.loads(line)
+    except RecursionError:
+        problems.append(Problem(origin, "nested too deeply to be an article; line skipped."))
+        return
+    except json.JSONDecodeError as exc:
+        problems.append(Problem(origin, f"not valid JSON ({exc.msg}); line skipped."))
+        return
+    except ValueError as exc:  # a number too long to convert (over 4,300 digits)
+        problems.append(Problem(origin, f"cannot be read as JSON ({exc}); line skipped."))
+        return
+    try:
+        articles.append(_build(_record(item, origin), files.name(path), origin, problems))
+    except ArticleError as exc:
+        problems.append(Problem(exc.path, exc.problem))
+
+
+class _HashingReader(io.RawIOBase):
+    """A raw file that hashes every byte read through it."""
+
+    def __init__(self, raw: io.RawIOBase) -> None:
+        self.raw = raw
+        self.sha256 = hashlib.sha256()
+        self.count = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        n = self.raw.readinto(buffer) or 0
+        if n:
+            self.sha256.update(memoryview(buffer)[:n])
+            self.count += n
+        return n
+
+
+MAX_RATIO = 100  # unpacked / packed: news JSONL gzips 3-10x; far beyond is a gzip bomb
+_RATIO_FLOOR = 64 << 20  # below 64 MiB unpacked, any ratio is harmless
+
+
+def _bomb(unpacked: int, packed: int) -> bool:
+    return unpacked > _RATIO_FLOOR and unpacked > MAX_RATIO * max(packed, 1)
+
+
+def _bomb_problem(shown: str, lineno: int) -> Problem:
+    return Problem(
+        shown,
+        f"unpacks to more than {MAX_RATIO} times its size (a gzip bomb?); stopped at line "
+        f"{lineno}, keeping the articles before it.",
+    )
+
+
+def _stream_jsonl(path: Path) -> tuple[list[Article], list[Problem], str] | None:
+    """A JSONL file (or .jsonl.gz) read line by line: no size limit for the file, at most
+    ``MAX_FILE_BYTES`` per line, memory bounded by one line plus the articles. ``None`` for
+    a UTF-16/32 file, which is read whole instead."""
+    import gzip
+    import zlib
+
+    try:
+        raw = open(path, "rb", buffering=0)  # noqa: SIM115 (closed below)
+    except OSError as exc:
+        raise _open_error(path, exc) from exc
+    hashing = _HashingReader(raw)  # type: ignore[arg-type]
+    buffered = io.BufferedReader(hashing, 1 << 20)
+    reader: Any = gzip.GzipFile(fileobj=buffered) if path.suffix.lower() == ".gz" else buffered
+    shown = files.name(path)
+    articles: list[Article] = []
+    problems: list[Problem] = []
+    bad: list[int] = []
+    bad_lines: list[int] = []
+    legacy: dict[str, list[int]] = {}
+    lineno = offset = 0
+    try:
+        try:
+            head = reader.peek(4096)[:4096]
+            if head.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in head:
+                return None
+            if head.startswith(codecs.BOM_UTF8):
+                reader.read(3)
+                offset = 3
+            packed = reader is not buffered
+            while True:
+                line = reader.readline(MAX_FILE_BYTES + 1)
+                if not line:
+                    break
+                lineno += 1
+                start, offset = offset, offset + len(line)
+                if packed and _bomb(offset, hashing.count):
+                    problems.append(_bomb_problem(shown, lineno))
+                    break
+                if len(line) > MAX_FILE_BYTES and not line.endswith(b"\n"):
+                    while (more := reader.readline(1 << 20)) and not more.endswith(b"\n"):
+                        offset += len(more)
+                        if packed and _bomb(offset, hashing.count):
+                            break
+                    offset += len(more)
+                    if packed and _bomb(offset, hashing.count):
+                        problems.append(_bomb_problem(shown, lineno))
+                        break
+                    problems.append(
+                        Problem(
+                            f"{shown}:{lineno}",
+                            f"is longer than the {MAX_FILE_BYTES >> 20} MB limit for "
+                            "one article; line skipped.",
+                        )
+                    )
+                    continue
+                decoded = decode.decode_line(line)
+                if decoded.bad_offsets:
+                    bad.extend(start + o for o in decoded.bad_offsets)
+                    bad_lines.append(lineno)
+                elif decoded.encoding != "utf-8":
+                    legacy.setdefault(decoded.encoding, []).append(lineno)
+                _jsonl_line(path, lineno, decoded.text, articles, problems)
+        except (OSError, EOFError, zlib.error) as exc:
+            if lineno == 0 and path.suffix.lower() == ".gz":
+                raise ArticleError(shown, f"is not a readable gzip file ({exc}).") from exc
+            problems.append(
+                Problem(
+                    shown,
+                    f"could be read only up to line {lineno} ({exc}); the articles before it "
+                    "were kept. Check the file (a truncated download or copy?).",
+                )
+            )
+        while hashing.read(1 << 20):  # the sha256 covers the whole file
+            pass
+    finally:
+        raw.close()
+    if bad:
+        problems.append(
+            Problem(
+                shown,
+                f"is UTF-8 with {decode.describe_offsets(bad)} (line(s) "
+                f"{', '.join(map(str, bad_lines[:5]))}{' …' if len(bad_lines) > 5 else ''}); "
+                "they were read as U+FFFD (�). Check the file for damage.",
+            )
+        )
+    for encoding, lines in legacy.items():
+        problems.append(
+            Problem(
+                shown,
+                f"line(s) {', '.join(map(str, lines[:5]))}{' …' if len(lines) > 5 else ''} "
+                f"are not UTF-8; each reads as {encoding} text, so they were read that way. "
+                "Save the file as UTF-8 to be sure.",
+            )
+        )
+    if lineno == 0:
+        raise ArticleError(shown, "is empty; skipped.")
+    if not articles and not problems:
+        raise ArticleError(shown, "holds no articles.")
+    return articles, problems, hashing.sha256.hexdigest()
 
 
 def _record(raw: Any, origin: str) -> ArticleRecord:
@@ -371,14 +565,16 @@ def _record(raw: Any, origin: str) -> ArticleRecord:
 def _build(
     record: ArticleRecord, path: str, origin: str, problems: list[Problem] | None = None
 ) -> Article:
-    text = (record.text or "").strip()
-    title = (record.title or "").strip()
+    # Text from outside: keys masked, bidi controls and invisible characters removed;
+    # one-line fields kept on one line.
+    text = safety.safe_text(record.text or "").strip()
+    title = _one_line(record.title)
     if not text and not title:
         raise ArticleError(origin, "has no text; give each article a 'text' field.")
     if not text:
         text = title
-    if not title:
-        title = _title_from_text(text)
+    if not title or len(title) > MAX_TITLE_CHARS:
+        title = _title_from_text(title or text)
     published = None
     if record.published:
         published = _normalise_published(record.published)
@@ -386,28 +582,53 @@ def _build(
             problems.append(
                 Problem(
                     origin,
-                    f"published date {record.published!r} not understood; left "
-                    "empty. Write it as YYYY-MM-DD.",
+                    f"published date {safety.safe_line(record.published[:100])!r} not "
+                    "understood; left empty. Write it as YYYY-MM-DD.",
                 )
             )
-    article_id = (
-        record.id
-        or "a-" + hashlib.sha256(f"{normalize(title)}\n{normalize(text)}".encode()).hexdigest()[:12]
-    )
+    given_id = _one_line(record.id)[:200] if record.id else ""
+    article_id = given_id or "a-" + _content_digest(title, text)[:12]
     return Article(
         id=article_id,
         title=title,
         text=text,
         origin=origin,
-        source=record.source or None,
-        url=record.url or None,
+        source=_one_line(record.source)[:300] or None,
+        url=_url(record.url, origin, problems),
         published=published,
         lang=_normalise_lang(record.lang),
     )
 
 
+MAX_TITLE_CHARS = 400  # a longer "title" is a paragraph: the headline is taken from it
+
+
+def _url(value: str | None, origin: str, problems: list[Problem] | None) -> str | None:
+    """The article's URL, unless following it could run something (``javascript:``,
+    ``data:``…): such a URL is left out, with a warning, so no output can link to it."""
+    url = _one_line(value).replace(" ", "%20")[:2000]
+    if not url:
+        return None
+    if safety.safe_url(url) is None:
+        if problems is not None:
+            problems.append(
+                Problem(
+                    origin,
+                    f"url {safety.safe_line(url[:60])!r} is not a web address (its scheme "
+                    f"is {safety.url_scheme(url)!r}); left out, so no output links to it.",
+                )
+            )
+        return None
+    return url
+
+
+def _one_line(value: str | None) -> str:
+    """A field that is one line (title, outlet, URL, id): made safe, whitespace folded."""
+    return " ".join(safety.safe_text(value).split()) if value else ""
+
+
 def _title_from_text(text: str) -> str:
-    first_line = text.strip().splitlines()[0].strip()
+    first_line = text.strip()[:2000].partition("\n")[0].strip()  # bounded: a 50 MB line
     if len(first_line.split()) <= 20:
         return first_line
     sentence = split_sentences(first_line)[0]
@@ -433,15 +654,46 @@ def _normalise_lang(value: str | None) -> str:
     return {"arabic": "ar", "ara": "ar", "english": "en", "eng": "en"}.get(code, code) or "und"
 
 
-def _unique_id(article_id: str, seen: dict[str, str]) -> str:
-    candidate, n = article_id, 1
+def _unique_id(article_id: str, seen: dict[str, str], taken: dict[str, int]) -> str:
+    """``article_id``, or ``article_id~N`` for the next free N (remembered per id, so that
+    50,000 records sharing one id take linear time, not quadratic)."""
+    if article_id not in seen:
+        return article_id
+    n = taken.get(article_id, 1)
+    candidate = article_id
     while candidate in seen:
         n += 1
         candidate = f"{article_id}~{n}"
+    taken[article_id] = n
     return candidate
 
 
 def _fingerprint(article: Article) -> str:
-    return hashlib.sha256(
-        f"{normalize(article.title)}\n{normalize(article.text)}".encode()
-    ).hexdigest()
+    return _content_digest(article.title, article.text)
+
+
+_CHUNK = 1 << 20
+_SPACE = re.compile(r"\s")
+
+
+@functools.lru_cache(maxsize=8)
+def _content_digest(title: str, text: str) -> str:
+    """sha256 of ``normalize(title) + "\\n" + normalize(text)``, with the text normalised
+    in pieces cut at whitespace (``normalize`` works per character and folds whitespace,
+    so the result is the same) so that a 50 MB article needs no 50 MB of word objects.
+    Cached: the id and the repeat check of one article both need it."""
+    sha = hashlib.sha256(normalize(title).encode())
+    sha.update(b"\n")
+    separator = b""
+    start = 0
+    while start < len(text):
+        end = start + _CHUNK
+        if end < len(text):
+            space = _SPACE.search(text, end)
+            end = space.start() if space else len(text)
+        piece = normalize(text[start:end])
+        if piece:
+            sha.update(separator + piece.encode())
+            separator = b" "
+        start = end
+    return sha.hexdigest()

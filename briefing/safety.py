@@ -1,0 +1,215 @@
+"""Making text that comes from outside safe to store, render and show.
+
+Not a stage: a helper every stage may use where text enters from outside (article
+files, the model's answers, a server's error texts). Three verbs:
+
+- ``mask_secrets(text)``: API keys and strings shaped like one (``sk-…``, ``Bearer …``,
+  well-known key prefixes, JWTs, long mixed-case-and-digit tokens, and the configured
+  ``OPENAI_API_KEY`` itself) become ``***``. URLs, article ids, hashes, UUIDs and words
+  are left alone: a generic token is masked only when it is long, mixes upper case,
+  lower case and digits, and is not part of a URL's host or path.
+- ``clean_text(text)``: for text written to a file or the cache. Bidirectional
+  embeddings, overrides and isolates (the "Trojan Source" characters), other invisible
+  format characters (zero-width space, word joiner, BOM, soft hyphen, tag characters)
+  and control characters other than tab and newline are removed; line and paragraph
+  separators become newlines. The zero-width (non-)joiners, which Persian, Urdu and
+  emoji need to be drawn correctly, stay.
+- ``visible(text)``: for one line of stderr, or a file name in a document. Every control,
+  format and separator character (a newline in a file name included) and every byte a
+  file name could not decode becomes a visible escape such as ``\\u202e``, ``\\n`` or
+  ``\\xff``, so a name can neither forge a line nor reorder what follows it.
+
+``safe_text`` and ``safe_line`` combine masking with the two forms; ``safe_url`` keeps a
+URL only when following it cannot run anything (http, https, mailto, relative).
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+import unicodedata
+from collections import Counter
+
+MASK = "***"
+
+# Zero-width non-joiner and joiner shape Persian/Urdu words and emoji: not a risk.
+_KEEP_FORMAT = {"\u200c", "\u200d"}
+
+_PREFIXED = re.compile(
+    r"""
+    (?P<sk>\bsk-(?:[A-Za-z0-9]+-)*[A-Za-z0-9_\-]{16,})            # OpenAI, Anthropic, DeepSeek…
+    | (?P<bearer>\b(?:Bearer|Token)\s+)[A-Za-z0-9._~+/\-]{12,}=*   # an Authorization value
+    | (?P<other>
+        \bAKIA[0-9A-Z]{16}\b                                      # AWS access key id
+      | \bgh[pousr]_[A-Za-z0-9]{30,}                              # GitHub tokens
+      | \bgithub_pat_[A-Za-z0-9_]{30,}
+      | \bxox[abposr]-[A-Za-z0-9-]{10,}                           # Slack
+      | \bAIza[0-9A-Za-z_\-]{30,}                                 # Google API key
+      | \bhf_[A-Za-z0-9]{30,}                                     # Hugging Face
+      | \bgsk_[A-Za-z0-9]{30,}                                    # Groq
+      | \bglpat-[A-Za-z0-9_\-]{20,}                               # GitLab
+      | \beyJ[A-Za-z0-9_\-]{10,}\.eyJ[A-Za-z0-9_\-]{10,}\.[A-Za-z0-9_\-]{10,}  # a JWT
+    )
+    | (?P<param>(?i:\b(?:api[_-]?key|access[_-]?token|secret|token|password|key)=))
+      [^\s&#"'<>]{8,}                                             # ?api_key=… in a URL
+    """,
+    re.VERBOSE,
+)
+# Cheap literal pre-check: most text holds none of the prefixes above.
+_MAYBE_PREFIXED = re.compile(r"sk-|Bearer|AKIA|gh[pousr]_|github_pat_|xox|AIza|hf_|gsk_|glpat-|eyJ")
+# A long token of key characters, not inside a longer word or a URL path.
+_TOKEN = re.compile(r"(?<![A-Za-z0-9_+/=.\-])[A-Za-z0-9_+/=\-]{32,}(?![A-Za-z0-9_+/=.\-])")
+_URL = re.compile(r"\b[a-zA-Z][a-zA-Z0-9+.\-]*://[^\s<>\"']+")
+
+
+def mask_secrets(text: str) -> str:
+    """``text`` with every API key, or string shaped like one, replaced by ``***``."""
+    if not text:
+        return text
+    for secret in _configured_secrets():
+        if secret in text:
+            text = text.replace(secret, MASK)
+    if "=" in text or _MAYBE_PREFIXED.search(text):
+        text = _PREFIXED.sub(_masked_prefixed, text)
+    if len(text) >= 32:
+        urls = [m.span() for m in _URL.finditer(text)] if "://" in text else []
+        text = _TOKEN.sub(lambda m: _masked_token(m, urls), text)
+    return text
+
+
+def _masked_prefixed(match: re.Match[str]) -> str:
+    if match.group("sk"):
+        return "sk-" + MASK
+    if match.group("bearer"):
+        return match.group("bearer") + MASK
+    if match.group("param"):
+        return match.group("param") + MASK
+    return MASK
+
+
+def _masked_token(match: re.Match[str], urls: list[tuple[int, int]]) -> str:
+    token = match.group(0)
+    start = match.start()
+    if any(a <= start < b for a, b in urls) or not looks_like_key(token):
+        return token
+    return MASK
+
+
+def looks_like_key(token: str) -> bool:
+    """A long token mixing upper case, lower case and digits with high entropy: a key,
+    not a word, a hex hash, a UUID or a slug."""
+    core = token.strip("=")
+    if len(core) < 32:
+        return False
+    if not (
+        any(c.isupper() for c in core)
+        and any(c.islower() for c in core)
+        and sum(c.isdigit() for c in core) >= 2
+    ):
+        return False
+    if "-" in core and all(part.isalpha() or part.isdigit() for part in core.split("-")):
+        return False  # a slug of words and numbers
+    counts = Counter(core)
+    entropy = -sum(n / len(core) * math.log2(n / len(core)) for n in counts.values())
+    return entropy >= 4.0
+
+
+def _configured_secrets() -> list[str]:
+    key = os.environ.get("OPENAI_API_KEY", "")
+    return [key] if len(key) >= 8 else []
+
+
+def is_hidden(ch: str) -> bool:
+    """A character that changes how the text around it is shown, or is not shown at all:
+    controls, format characters (bidi controls among them), line and paragraph
+    separators, lone surrogates and variation selectors. The zero-width (non-)joiners are
+    not: Persian, Urdu and emoji need them."""
+    category = unicodedata.category(ch)
+    if category == "Cf":
+        return ch not in _KEEP_FORMAT
+    return category in ("Cc", "Zl", "Zp", "Cs") or "\ufe00" <= ch <= "\ufe0e"
+
+
+# Every character ``is_hidden`` accepts, as one class (a test checks it against the
+# Unicode database of the running Python); regex substitution keeps this linear and fast.
+_HIDDEN_REST = (
+    r"\x7f-\x9f\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890-\u0891\u08e2\u180e\u200b"
+    r"\u200e-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u206f\ud800-\udfff\ufe00-\ufe0e"
+    r"\ufeff\ufff9-\ufffb\U000110bd\U000110cd\U00013430-\U0001343f\U0001bca0-\U0001bca3"
+    r"\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f"
+)
+_HIDDEN = re.compile(rf"[\x00-\x1f{_HIDDEN_REST}]")
+_HIDDEN_IN_TEXT = re.compile(rf"[\x00-\x08\x0b-\x1f{_HIDDEN_REST}]")  # tab, newline stay
+_NEWLINES = re.compile("\r\n?|[\u2028\u2029\x85\x0b\x0c]")
+
+
+def clean_text(text: str) -> str:
+    """``text`` without bidirectional controls, invisible format or control characters
+    (tab and newline stay; a carriage return ends a line, and so do line and paragraph
+    separators), for text written to a file, the cache or a prompt."""
+    if not text:
+        return text
+    if _NEWLINES.search(text):
+        text = _NEWLINES.sub("\n", text)
+    if _HIDDEN_IN_TEXT.search(text):
+        text = _HIDDEN_IN_TEXT.sub("", text)
+    return text
+
+
+def _escape(match: re.Match[str]) -> str:
+    ch = match.group(0)
+    if ch == "\t":
+        return ch
+    if "\udc80" <= ch <= "\udcff":  # a file-name byte os.fsdecode could not decode
+        return f"\\x{ord(ch) - 0xDC00:02x}"
+    if ch == "\n":
+        return "\\n"
+    if ch == "\r":
+        return "\\r"
+    if ord(ch) <= 0xFF:
+        return f"\\x{ord(ch):02x}"
+    if ord(ch) <= 0xFFFF:
+        return f"\\u{ord(ch):04x}"
+    return f"\\U{ord(ch):08x}"
+
+
+def visible(text: str) -> str:
+    """``text`` with every control, format or separator character (newlines included)
+    and every undecodable file-name byte written as a visible escape (``\\u202e``,
+    ``\\n``, ``\\xff``): for one line of stderr, or a file name shown in a document."""
+    return _HIDDEN.sub(_escape, text) if text else text
+
+
+LINK_SCHEMES = ("http", "https", "mailto")
+_SCHEME = re.compile(r"^([a-z][a-z0-9+.\-]*):")
+
+
+def url_scheme(url: str) -> str | None:
+    """The scheme a browser would see in ``url`` (entities decoded, whitespace and
+    control characters dropped, lower case), or None for a relative URL."""
+    import html
+
+    seen = re.sub(r"[\x00-\x20\x7f]+", "", html.unescape(url)).lower()
+    found = _SCHEME.match(seen)
+    return found.group(1) if found else None
+
+
+def safe_url(url: str) -> str | None:
+    """``url`` if following it cannot run anything: http, https, mailto or a relative
+    address; None for ``javascript:``, ``data:``, ``vbscript:``, ``file:`` and any other
+    scheme, however it is disguised (case, entities, embedded tabs or newlines)."""
+    scheme = url_scheme(url)
+    return url if scheme is None or scheme in LINK_SCHEMES else None
+
+
+def safe_text(text: str) -> str:
+    """Outside text for a file, the cache or the parser: secrets masked, hidden
+    characters removed."""
+    return clean_text(mask_secrets(text)) if text else text
+
+
+def safe_line(text: str) -> str:
+    """Any text for one line of the terminal: secrets masked, hidden characters and
+    newlines escaped visibly."""
+    return visible(mask_secrets(text)) if text else text
