@@ -36,6 +36,7 @@ import heapq
 import logging
 import math
 import re
+from bisect import bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -74,9 +75,13 @@ class _Doc:
 
 def group(articles: Sequence[Article]) -> tuple[Story, ...]:
     """Group articles into stories, most widely reported first."""
-    docs, matrix = _vectorise(articles)
-    pairs = _similarities(docs, matrix)
-    clusters = _clusters(len(docs), pairs, [d.day for d in docs])
+    counts, docs = _counts(articles)
+    if len(articles) < _COMPILED_FROM:
+        pairs = _similarities_small(_unit_vectors(counts, docs), docs)
+        clusters = _average_linkage(len(docs), pairs, [d.day for d in docs])
+    else:
+        matrix = _matrix(counts, docs)
+        clusters = _clusters(len(docs), _similarities(docs, matrix), [d.day for d in docs])
     ranked = sorted(
         (sorted(members) for members in clusters), key=lambda m: _importance(articles, m)
     )
@@ -112,14 +117,10 @@ def _sections(article: Article) -> tuple[str, str]:
     return article.title, " ".join(lede[:LEDE_WORDS])
 
 
-def _vectorise(articles: Sequence[Article]) -> tuple[list[_Doc], sparse.csr_matrix]:
-    """Each article's strong terms, language and day, and the unit TF-IDF vectors of all
-    of them as the rows of a sparse matrix."""
-    import numpy as np
-    from scipy import sparse
-
-    vocabulary: dict[str, int] = {}
-    indptr, indices, weights = [0], [], []  # type: list[int], list[int], list[float]
+def _counts(articles: Sequence[Article]) -> tuple[list[Counter[str]], list[_Doc]]:
+    """Each article's weighted term counts, and its strong terms (IDF filled in later),
+    language and day."""
+    weighted: list[Counter[str]] = []
     docs = []
     for article in articles:
         title, lede = _sections(article)
@@ -128,14 +129,48 @@ def _vectorise(articles: Sequence[Article]) -> tuple[list[_Doc], sparse.csr_matr
             counts[term] += TITLE_WEIGHT
         for term in terms(lede):
             counts[term] += LEDE_WEIGHT
+        weighted.append(counts)
+        names = _strong_terms(article, title + "\n" + lede, counts)
+        docs.append(_Doc(dict.fromkeys(names, 0.0), article.lang, article.published_day))
+    return weighted, docs
+
+
+def _unit_vectors(weighted: list[Counter[str]], docs: list[_Doc]) -> list[dict[str, float]]:
+    """Unit TF-IDF vectors as dicts (the pure-Python path, for small piles); fills in
+    the strong terms' IDF."""
+    df = Counter(term for counts in weighted for term in counts)
+    n = len(weighted)
+    vectors = []
+    for counts, doc in zip(weighted, docs, strict=True):
+        vector = {t: _tf(w) * _idf(n, df[t]) for t, w in counts.items()}
+        norm = math.sqrt(sum(v * v for v in vector.values())) or 1.0
+        vectors.append({t: v / norm for t, v in vector.items()})
+        doc.strong = {t: _idf(n, df[t]) for t in doc.strong}
+    return vectors
+
+
+def _idf(n: int, df: int) -> float:
+    return math.log((n + 1) / (df + 1)) + 1
+
+
+def _tf(weight: float) -> float:
+    return math.log1p(weight)
+
+
+def _matrix(weighted: list[Counter[str]], docs: list[_Doc]) -> sparse.csr_matrix:
+    """The unit TF-IDF vectors as the rows of a sparse matrix; fills in the strong
+    terms' IDF."""
+    import numpy as np
+    from scipy import sparse
+
+    vocabulary: dict[str, int] = {}
+    indptr, indices, weights = [0], [], []  # type: list[int], list[int], list[float]
+    for counts in weighted:
         for term, weight in counts.items():
             indices.append(vocabulary.setdefault(term, len(vocabulary)))
             weights.append(weight)
         indptr.append(len(indices))
-        names = _strong_terms(article, title + "\n" + lede, counts)
-        docs.append(_Doc(dict.fromkeys(names, 0.0), article.lang, article.published_day))
-
-    n = len(articles)
+    n = len(weighted)
     columns = np.array(indices, dtype=np.int64)
     df = np.bincount(columns, minlength=len(vocabulary))
     idf = np.log((n + 1) / (df + 1)) + 1
@@ -146,11 +181,10 @@ def _vectorise(articles: Sequence[Article]) -> tuple[list[_Doc], sparse.csr_matr
     )
     norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
     norms[norms == 0] = 1.0
-    matrix = sparse.csr_matrix(sparse.diags(1.0 / norms) @ matrix)
     idf_of = idf.tolist()
     for doc in docs:
         doc.strong = {t: idf_of[vocabulary[t]] for t in doc.strong}
-    return docs, matrix
+    return sparse.csr_matrix(sparse.diags(1.0 / norms) @ matrix)
 
 
 def _strong_terms(article: Article, head: str, counts: Counter[str]) -> set[str]:
@@ -162,6 +196,54 @@ def _strong_terms(article: Article, head: str, counts: Counter[str]) -> set[str]
     return {t for t in found if not t.isdigit() or len(t) >= 2}
 
 
+def _similarities_small(
+    vectors: list[dict[str, float]], docs: list[_Doc]
+) -> dict[tuple[int, int], float]:
+    """Cosine similarity of the pairs above the floor and within the date window, in pure
+    Python: for piles below _COMPILED_FROM, where importing SciPy costs more than it saves.
+
+    Dated documents are visited by date, and each looks only forward, to the documents
+    at most MAX_DAYS_APART days later, through postings sorted the same way.
+    """
+    order = sorted(range(len(docs)), key=lambda i: (docs[i].day is None, docs[i].day or 0, i))
+    rank = {i: r for r, i in enumerate(order)}
+    postings: dict[str, tuple[list[int], list[int], list[int], list[float]]] = {}
+    undated: dict[str, list[tuple[int, int, float]]] = defaultdict(list)
+    for i in order:
+        doc = docs[i]
+        for term, weight in vectors[i].items():
+            if doc.day is None:
+                undated[term].append((rank[i], i, weight))
+                continue
+            ranks, days, ids, weights = postings.setdefault(term, ([], [], [], []))
+            ranks.append(rank[i])
+            days.append(doc.day)
+            ids.append(i)
+            weights.append(weight)
+
+    pairs: dict[tuple[int, int], float] = {}
+    for i in order:
+        doc = docs[i]
+        dots: dict[int, float] = defaultdict(float)
+        for term, weight in vectors[i].items():
+            if doc.day is not None and term in postings:
+                ranks, days, ids, weights = postings[term]
+                start = bisect_right(ranks, rank[i])
+                stop = bisect_right(days, doc.day + MAX_DAYS_APART, lo=start)
+                for k in range(start, stop):
+                    dots[ids[k]] += weight * weights[k]
+            for other_rank, j, other in undated.get(term, ()):
+                if doc.day is not None or other_rank > rank[i]:
+                    dots[j] += weight * other
+        for j, dot in dots.items():
+            if _cross_language(doc, docs[j]):
+                dot = _cross_similarity(doc, docs[j])
+            if dot >= _EDGE_FLOOR:
+                pairs[min(i, j), max(i, j)] = dot
+    return pairs
+
+
+_COMPILED_FROM = 1_000  # articles: fewer are grouped in pure Python
 _BLOCK_ROWS = 1024  # rows per sparse product: bounds the memory of one product
 _DENSE_MAX = 12_000  # larger groups of candidates are clustered by the heap below
 
