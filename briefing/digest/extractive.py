@@ -37,7 +37,7 @@ MIN_TERMS = 5  # fewer content terms: too generic to be a point, and "carried" b
 # article, ranked or not, is still cited for the points it carries.
 MAX_CHARS = 100_000
 MAX_SENTENCES = 200
-MAX_RANKED_SENTENCES = 2_000
+MAX_RANKED_SENTENCES = 600
 # Openings that lean on an earlier sentence ("But he said…"): such a sentence reads badly
 # on its own (see _leans_on_context).
 _DANGLING = re.compile(
