@@ -30,6 +30,8 @@ _DIACRITICS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]"
 _ARABIC_LETTER = re.compile("[\u0621-\u064a\u0671-\u06d3\u06fa-\u06ff]")
 _LATIN_LETTER = re.compile("[A-Za-z\u00c0-\u024f]")
 _WORD = re.compile(r"[\w]+", re.UNICODE)
+_ARABIC_LETTERS = re.compile(_ARABIC_LETTER.pattern + "+")
+_LATIN_LETTERS = re.compile(_LATIN_LETTER.pattern + "+")
 
 _AR_FOLD = str.maketrans(
     {
@@ -81,8 +83,8 @@ def detect_lang(text: str) -> str:
     are rare (another language, which the extractive engine must not present as English).
     """
     sample = text[:5000]
-    arabic = len(_ARABIC_LETTER.findall(sample))
-    latin = len(_LATIN_LETTER.findall(sample))
+    arabic = sum(map(len, _ARABIC_LETTERS.findall(sample)))  # runs: fewer, longer items
+    latin = sum(map(len, _LATIN_LETTERS.findall(sample)))
     if arabic == 0 and latin == 0:
         return "und"
     if arabic >= latin:

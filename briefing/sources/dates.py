@@ -168,7 +168,14 @@ class _Folded:
     def __init__(self, text: str) -> None:
         self.original = text
         self.text = text.translate(_FOLD_TABLE)
-        # piece k: folded offsets from _starts[k] map to _origins[k] + step * offset
+        # piece k: folded offsets from _starts[k] map to _origins[k] + step * offset;
+        # built on the first span asked for (most texts state no date)
+        self._starts: list[int] = []
+        self._origins: list[int] = []
+        self._steps: list[int] = []
+
+    def _build(self) -> None:
+        text = self.original
         self._starts, self._origins, self._steps = [0], [0], [1]
         irregular = [ch for ch in set(text) if len(_FOLD_TABLE[ord(ch)] or "") != 1]
         shift = 0  # folded index minus original index, so far
@@ -184,6 +191,8 @@ class _Folded:
             self._steps.append(1)
 
     def _origin(self, index: int) -> int:
+        if not self._starts:
+            self._build()
         k = bisect_right(self._starts, index) - 1
         return self._origins[k] + (index - self._starts[k]) * self._steps[k]
 
@@ -250,6 +259,8 @@ def _resolve(
 
 
 _DIGIT = re.compile("[0-9]")
+_ANY_MONTH = re.compile(_MONTH)
+_ANY_NUMERIC = re.compile(r"[0-9][-/.][0-9]{1,2}[-/.][0-9]")
 
 
 def _lines_with_digits(text: str) -> Iterator[tuple[int, int]]:
@@ -278,7 +289,14 @@ def find_dates(text: str, reference: datetime.date | None = None) -> list[FoundD
     folded = _Folded(text)
     candidates: list[tuple[int, int, datetime.date, bool]] = []
     for lo, hi in _lines_with_digits(folded.text):
-        for pattern in _PATTERNS:
+        # a pattern runs only on a line holding what it cannot match without: a month
+        # name for the written dates, digit-separator-digit-separator-digit for numeric
+        patterns = []
+        if _ANY_MONTH.search(folded.text, lo, hi):
+            patterns += (_DAY_FIRST, _MONTH_FIRST)
+        if _ANY_NUMERIC.search(folded.text, lo, hi):
+            patterns += (_ISO, _DMY)
+        for pattern in patterns:
             for match in pattern.finditer(folded.text, lo, hi):
                 resolved = _resolve(match, folded, reference)
                 if resolved is not None:
