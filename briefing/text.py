@@ -9,15 +9,29 @@ import math
 import re
 import unicodedata
 from collections.abc import Iterable
+from functools import lru_cache
+
+
+class _Table(dict[int, "str | int | None"]):
+    """A ``str.translate`` table that maps every character it does not list to itself,
+    and remembers it: with a plain dict ``translate`` raises and swallows a KeyError for
+    every unlisted character (about 15% slower on Arabic text)."""
+
+    def __missing__(self, code: int) -> int:
+        self[code] = code
+        return code
+
 
 # Arabic-Indic (U+0660..) and Extended Arabic-Indic / Persian (U+06F0..) digits.
-_DIGITS = {ord(c): str(i) for i, c in enumerate("٠١٢٣٤٥٦٧٨٩")}
+_DIGITS = _Table({ord(c): str(i) for i, c in enumerate("٠١٢٣٤٥٦٧٨٩")})
 _DIGITS.update({ord(c): str(i) for i, c in enumerate("۰۱۲۳۴۵۶۷۸۹")})
 
 _DIACRITICS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")
 _ARABIC_LETTER = re.compile("[\u0621-\u064a\u0671-\u06d3\u06fa-\u06ff]")
 _LATIN_LETTER = re.compile("[A-Za-z\u00c0-\u024f]")
 _WORD = re.compile(r"[\w]+", re.UNICODE)
+_ARABIC_LETTERS = re.compile(_ARABIC_LETTER.pattern + "+")
+_LATIN_LETTERS = re.compile(_LATIN_LETTER.pattern + "+")
 
 _AR_FOLD = str.maketrans(
     {
@@ -44,12 +58,23 @@ def strip_diacritics(text: str) -> str:
     return _DIACRITICS.sub("", text)
 
 
+# normalize()'s character folds in one table: digits, diacritics and letter forms at once.
+_NORMALIZE = _Table({**_DIGITS, **_AR_FOLD})
+_NORMALIZE.update(
+    (code, None)
+    for code in range(0x0600, 0x0700)
+    if _DIACRITICS.match(chr(code))  # the same characters strip_diacritics removes
+)
+
+
+@lru_cache(maxsize=1024)  # the same article bodies are folded again by later checks
 def normalize(text: str) -> str:
     """Fold text for matching (never for display): NFKC, ASCII digits, no diacritics,
     one form of alef/ya/ta marbuta/hamza seats, lower-case Latin, single spaces."""
     text = unicodedata.normalize("NFKC", text)
-    text = strip_diacritics(to_ascii_digits(text)).translate(_AR_FOLD).casefold()
-    return " ".join(text.split())
+    if not text.isascii():
+        text = text.translate(_NORMALIZE)
+    return " ".join(text.casefold().split())
 
 
 def detect_lang(text: str) -> str:
@@ -58,8 +83,8 @@ def detect_lang(text: str) -> str:
     are rare (another language, which the extractive engine must not present as English).
     """
     sample = text[:5000]
-    arabic = len(_ARABIC_LETTER.findall(sample))
-    latin = len(_LATIN_LETTER.findall(sample))
+    arabic = sum(map(len, _ARABIC_LETTERS.findall(sample)))  # runs: fewer, longer items
+    latin = sum(map(len, _LATIN_LETTERS.findall(sample)))
     if arabic == 0 and latin == 0:
         return "und"
     if arabic >= latin:
@@ -175,28 +200,58 @@ def _stem_en(word: str) -> str:
     return word
 
 
+# Words and terms are computed per white-space-separated chunk and remembered: news text
+# repeats its vocabulary, so most chunks are seen before. Folding never joins or splits
+# across white space (NFKC composes only onto a preceding letter, and white space is
+# not one), so the words of a text are the words of its chunks, in order.
+_CACHE_LIMIT = 1 << 18  # chunks remembered; the cache starts over when full (~50 MB)
+_chunk_words: dict[str, tuple[str, ...]] = {}
+_chunk_terms: dict[str, tuple[str, ...]] = {}
+
+
+def _words_of_chunk(chunk: str) -> tuple[str, ...]:
+    found = _chunk_words.get(chunk)
+    if found is None:
+        if len(_chunk_words) >= _CACHE_LIMIT:
+            _chunk_words.clear()
+        found = tuple(_WORD.findall(normalize(chunk).replace("_", " ")))
+        _chunk_words[chunk] = found
+    return found
+
+
+def _terms_of_chunk(chunk: str) -> tuple[str, ...]:
+    found = _chunk_terms.get(chunk)
+    if found is None:
+        if len(_chunk_terms) >= _CACHE_LIMIT:
+            _chunk_terms.clear()
+        found = tuple(stem for stem in map(_term, _words_of_chunk(chunk)) if stem is not None)
+        _chunk_terms[chunk] = found
+    return found
+
+
 def words(text: str) -> list[str]:
     """Normalised word tokens (letters and digits)."""
-    return _WORD.findall(normalize(text).replace("_", " "))
+    return [word for chunk in text.split() for word in _words_of_chunk(chunk)]
+
+
+def _term(word: str) -> str | None:
+    """The content term of one normalised word; None for a function word."""
+    if word in _AR_STOP or word in _EN_STOP:
+        return None
+    if _ARABIC_LETTER.search(word):
+        stem = _stem_ar(word)
+        if stem in _AR_STOP:
+            return None
+    elif word.isdigit():
+        stem = word
+    else:
+        stem = _stem_en(word)
+    return stem if len(stem) >= 2 or stem.isdigit() else None
 
 
 def terms(text: str) -> list[str]:
     """Content terms for matching: normalised, function words dropped, light-stemmed."""
-    out: list[str] = []
-    for word in words(text):
-        if word in _AR_STOP or word in _EN_STOP:
-            continue
-        if _ARABIC_LETTER.search(word):
-            stem = _stem_ar(word)
-            if stem in _AR_STOP:
-                continue
-        elif word.isdigit():
-            stem = word
-        else:
-            stem = _stem_en(word)
-        if len(stem) >= 2 or stem.isdigit():
-            out.append(stem)
-    return out
+    return [term for chunk in text.split() for term in _terms_of_chunk(chunk)]
 
 
 _CLAUSE_BREAK = re.compile(r"[،,;؛:]|\s[-–—]\s|[\"“”«»]")

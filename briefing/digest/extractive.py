@@ -30,6 +30,14 @@ SUPPORT = 0.5  # share of a sentence's weight (in carried clauses) an article mu
 REDUNDANT = 0.5  # a candidate this covered by an already selected point adds nothing
 MIN_WORDS, MAX_WORDS = 8, 80
 MIN_TERMS = 5  # fewer content terms: too generic to be a point, and "carried" by anything
+# What is examined, so that time stays linear in the size of the input: the first
+# MAX_CHARS characters and MAX_SENTENCES sentences of each article (real news articles
+# have under 200 sentences and 25,000 characters), and, for ranking, the articles of a
+# story in story order until they hold MAX_RANKED_SENTENCES candidate sentences. Every
+# article, ranked or not, is still cited for the points it carries.
+MAX_CHARS = 100_000
+MAX_SENTENCES = 200
+MAX_RANKED_SENTENCES = 600
 # Openings that lean on an earlier sentence ("But he said…"): such a sentence reads badly
 # on its own (see _leans_on_context).
 _DANGLING = re.compile(
@@ -71,11 +79,16 @@ def _section(lang: str, articles: Sequence[Article], story: Story, max_points: i
     facts = story_facts(lang, story)
     if not articles:
         return Section(lang=lang, headline=None, facts=facts, note=_NO_SOURCES[lang])
-    sentences = [s for a in articles for s in _sentences(a)]
+    per_article = [_sentences(a) for a in articles]
+    ranked_articles, sentences = _ranked_share(articles, per_article)
     idf = _idf(sentences)
     candidates = _rank(sentences, idf)
     points: list[Point] = []
     chosen: list[_Sentence] = []
+    everyone = len(ranked_articles) < len(articles)  # some articles were not ranked
+    if everyone:
+        all_sentences = [s for found in per_article for s in found]
+        index = _index(all_sentences)
     for cand in candidates:
         if len(points) >= max_points:
             break
@@ -86,16 +99,46 @@ def _section(lang: str, articles: Sequence[Article], story: Story, max_points: i
         ):
             continue
         chosen.append(cand.sentence)
-        points.append(_point(cand.sentence.text, cand.supporters, cand.sentence.article, story))
-    headline = _headline(articles, story, idf)
+        supporters = cand.supporters
+        if everyone:  # cite every article that carries it, ranked or not
+            carried = _carried(cand.sentence, all_sentences, index, idf)
+            supporters = tuple(
+                a for a in articles if a.id == cand.sentence.article.id or a.id in carried
+            )
+        points.append(_point(cand.sentence.text, supporters, cand.sentence.article, story))
+    headline = _headline(ranked_articles, articles, story, idf)
     return Section(
         lang=lang, headline=headline, points=tuple(points), facts=facts, note=_EXTRACTIVE_NOTE[lang]
     )
 
 
+def _ranked_share(
+    articles: Sequence[Article], per_article: Sequence[list[_Sentence]]
+) -> tuple[list[Article], list[_Sentence]]:
+    """The articles ranked (in story order, until MAX_RANKED_SENTENCES) and their
+    sentences; always at least the first article."""
+    ranked: list[Article] = []
+    sentences: list[_Sentence] = []
+    for article, found in zip(articles, per_article, strict=True):
+        if ranked and len(sentences) + len(found) > MAX_RANKED_SENTENCES:
+            break
+        ranked.append(article)
+        sentences.extend(found)
+    return ranked, sentences
+
+
+def _examined(text: str) -> str:
+    """The part of an article the engine reads: its first MAX_CHARS characters, ended at
+    the last line break within them so that no sentence is cut."""
+    if len(text) <= MAX_CHARS:
+        return text
+    cut = text.rfind("\n", 0, MAX_CHARS)
+    return text[: cut if cut > 0 else MAX_CHARS]
+
+
 def _sentences(article: Article) -> list[_Sentence]:
     out = []
-    for position, text in enumerate(split_sentences(article.text)):
+    for position, text in enumerate(split_sentences(_examined(article.text))[:MAX_SENTENCES]):
         n_words = len(text.split())
         if not (MIN_WORDS <= n_words <= MAX_WORDS):
             continue
@@ -118,12 +161,18 @@ def _idf(sentences: Sequence[_Sentence]) -> dict[str, float]:
     return {term: math.log((n + 1) / (count + 1)) + 1.0 for term, count in df.items()}
 
 
-def _rank(sentences: Sequence[_Sentence], idf: dict[str, float]) -> list[_Candidate]:
-    """Rank sentences by how many outlets carry them, then by how fully they do."""
+def _index(sentences: Sequence[_Sentence]) -> dict[str, list[int]]:
+    """Term -> the sentences (by position in ``sentences``) holding it."""
     index: dict[str, list[int]] = defaultdict(list)
     for i, s in enumerate(sentences):
         for term in s.terms:
             index[term].append(i)
+    return index
+
+
+def _rank(sentences: Sequence[_Sentence], idf: dict[str, float]) -> list[_Candidate]:
+    """Rank sentences by how many outlets carry them, then by how fully they do."""
+    index = _index(sentences)
     order = _story_order(sentences)
     candidates = []
     for s in sentences:
@@ -187,17 +236,20 @@ def _point(text: str, supporters: Sequence[Article], quoted: Article, story: Sto
     return Point(text=text, citations=tuple(order), quote_of=quoted.id)
 
 
-def _headline(articles: Sequence[Article], story: Story, idf: dict[str, float]) -> Point:
-    """The title that the other articles' texts cover best; short titles before ledes."""
-    bodies = {a.id: frozenset(terms(f"{a.title}\n{a.text}")) for a in articles}
+def _headline(
+    ranked: Sequence[Article], articles: Sequence[Article], story: Story, idf: dict[str, float]
+) -> Point:
+    """The title (of a ranked article) that the other ranked articles' texts cover best;
+    short titles before ledes. Every article whose text covers it is cited."""
+    bodies = {a.id: frozenset(terms(f"{a.title}\n{_examined(a.text)}")) for a in articles}
 
     def score(article: Article) -> tuple[int, float, int]:
         title_terms = frozenset(terms(article.title))
-        cover = [coverage(title_terms, bodies[o.id], idf) for o in articles if o.id != article.id]
+        cover = [coverage(title_terms, bodies[o.id], idf) for o in ranked if o.id != article.id]
         lede = looks_like_sentence(article.title)
         return (0 if lede else 1, math.fsum(cover), -len(article.title))
 
-    best = max(articles, key=score)
+    best = max(ranked, key=score)
     title_terms = frozenset(terms(best.title))
     supporters = [
         a for a in articles

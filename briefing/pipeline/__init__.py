@@ -12,6 +12,7 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from functools import partial
 from pathlib import Path
 
 from .. import __version__
@@ -35,6 +36,7 @@ from ..sources import clean, ingest
 from ..stories import dedup, group
 from .llm_run import OUTPUT_ESTIMATE, LLMRun, Plan, PlannedCall, failed_digest, llm_notice
 from .options import ENGINES, FORMATS, MakeOptions, Progress
+from .parallel import map_chunks
 
 __all__ = [
     "ENGINES",
@@ -90,7 +92,8 @@ def make(options: MakeOptions, progress: Progress | None = None) -> MakeResult:
             + ". Give .txt, .md, .json, .jsonl, feed (.xml .rss .atom) or .html files, or "
             "folders holding them."
         )
-    cleaned = clean.clean(ingested.articles, reference=options.today)
+    # a map over articles: in worker processes for large piles (see parallel.py)
+    cleaned = tuple(map_chunks(partial(clean.clean, reference=options.today), ingested.articles))
     deduped = dedup.dedup(cleaned)
     screened, quarantined = injection.screen(deduped.articles)
     for q in quarantined:

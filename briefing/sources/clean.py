@@ -103,20 +103,22 @@ def clean_article(article: Article, reference: date | None = None) -> Article:
             removed.append(line)
             continue
         in_related = False
-        agg = _AGGREGATOR.search(strip_diacritics(line))
+        plain = strip_diacritics(line)
+        agg = _AGGREGATOR.search(plain)
         if agg:
             if not source:
                 source = agg.group("outlet").strip(" .،,\"'«»“”")
             if not published and agg.group("date"):
                 found = find_dates(agg.group("date"), reference)
                 published = found[0].iso if found else None
-            line = _AGGREGATOR.sub("", strip_diacritics(line)).strip(" .")
+            line = _AGGREGATOR.sub("", plain).strip(" .")
+            plain = strip_diacritics(line)
             removed.append(agg.group(0))
             if not _bare(normalize(line)):
                 continue
             folded, bare = normalize(line), _bare(normalize(line))
-        if _DISCLAIMER.search(strip_diacritics(line)):
-            rest = _DISCLAIMER.sub("", strip_diacritics(line)).strip()
+        if _DISCLAIMER.search(plain):
+            rest = _DISCLAIMER.sub("", plain).strip()
             removed.append(line)
             if not _bare(normalize(rest)):
                 continue
@@ -175,9 +177,12 @@ def _tidy(line: str) -> str:
     return _SPACES.sub(" ", _INVISIBLE.sub("", line)).strip()
 
 
+_NOT_WORD = re.compile(r"[\W_\u0640]+")
+
+
 def _bare(folded: str) -> str:
     """Words only: punctuation, bullets and tatweel gone."""
-    return " ".join(re.sub(r"[\W_\u0640]+", " ", folded).split())
+    return " ".join(_NOT_WORD.sub(" ", folded).split())
 
 
 def _is_sentence(line: str) -> bool:

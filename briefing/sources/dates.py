@@ -14,6 +14,8 @@ from __future__ import annotations
 import datetime
 import re
 import unicodedata
+from bisect import bisect_right
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -134,23 +136,70 @@ def _fold_char(ch: str) -> str:
     return to_ascii_digits(strip_diacritics(ch)).translate(_FOLD).lower()
 
 
+class _FoldTable(dict[int, str | None]):
+    """``str.translate`` table of _fold_char, filled in as characters are met."""
+
+    def __missing__(self, code: int) -> str | None:
+        folded = _fold_char(chr(code))
+        value = None if not folded else folded
+        self[code] = value
+        return value
+
+
+_FOLD_TABLE = _FoldTable()
+
+
+def _positions(text: str, ch: str) -> Iterator[int]:
+    i = text.find(ch)
+    while i >= 0:
+        yield i
+        i = text.find(ch, i + 1)
+
+
 class _Folded:
-    """The folded text, with a map from each folded character to its original index."""
+    """The folded text, with a map from each folded character to its original index.
+
+    Most characters fold to exactly one character; the map is kept as pieces (a run of
+    one-to-one characters, or the characters one original character expanded to), found
+    with a bisection, so folding costs one ``str.translate`` and a pass over the few
+    characters that fold to none or several.
+    """
 
     def __init__(self, text: str) -> None:
         self.original = text
-        pieces: list[str] = []
-        self._index: list[int] = []
-        for i, ch in enumerate(text):
-            piece = _fold_char(ch)
-            pieces.append(piece)
-            self._index.extend([i] * len(piece))
-        self.text = "".join(pieces)
+        self.text = text.translate(_FOLD_TABLE)
+        # piece k: folded offsets from _starts[k] map to _origins[k] + step * offset;
+        # built on the first span asked for (most texts state no date)
+        self._starts: list[int] = []
+        self._origins: list[int] = []
+        self._steps: list[int] = []
+
+    def _build(self) -> None:
+        text = self.original
+        self._starts, self._origins, self._steps = [0], [0], [1]
+        irregular = [ch for ch in set(text) if len(_FOLD_TABLE[ord(ch)] or "") != 1]
+        shift = 0  # folded index minus original index, so far
+        for i in sorted(i for ch in irregular for i in _positions(text, ch)):
+            width = len(_FOLD_TABLE[ord(text[i])] or "")
+            if width:
+                self._starts.append(i + shift)
+                self._origins.append(i)
+                self._steps.append(0)
+            shift += width - 1
+            self._starts.append(i + 1 + shift)
+            self._origins.append(i + 1)
+            self._steps.append(1)
+
+    def _origin(self, index: int) -> int:
+        if not self._starts:
+            self._build()
+        k = bisect_right(self._starts, index) - 1
+        return self._origins[k] + (index - self._starts[k]) * self._steps[k]
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         """The original span of folded [start, end); trailing diacritics are kept."""
-        first = self._index[start]
-        last = self._index[end - 1] + 1
+        first = self._origin(start)
+        last = self._origin(end - 1) + 1
         while last < len(self.original) and not _fold_char(self.original[last]):
             last += 1
         return first, last
@@ -209,6 +258,24 @@ def _resolve(
     return (found, match.end("mend"), False) if found else None
 
 
+_DIGIT = re.compile("[0-9]")
+_ANY_MONTH = re.compile(_MONTH)
+_ANY_NUMERIC = re.compile(r"[0-9][-/.][0-9]{1,2}[-/.][0-9]")
+
+
+def _lines_with_digits(text: str) -> Iterator[tuple[int, int]]:
+    """The (start, end) of each line that holds a digit: every date states its day in
+    digits and none runs across a line break, so the other lines need no matching."""
+    found = _DIGIT.search(text)
+    while found:
+        start = text.rfind("\n", 0, found.start()) + 1
+        end = text.find("\n", found.end())
+        if end < 0:
+            end = len(text)
+        yield start, end
+        found = _DIGIT.search(text, end)
+
+
 def find_dates(text: str, reference: datetime.date | None = None) -> list[FoundDate]:
     """Every full calendar date the text states, in order of appearance.
 
@@ -221,12 +288,20 @@ def find_dates(text: str, reference: datetime.date | None = None) -> list[FoundD
     """
     folded = _Folded(text)
     candidates: list[tuple[int, int, datetime.date, bool]] = []
-    for pattern in _PATTERNS:
-        for match in pattern.finditer(folded.text):
-            resolved = _resolve(match, folded, reference)
-            if resolved is not None:
-                day, end, stated = resolved
-                candidates.append((match.start(), end, day, stated))
+    for lo, hi in _lines_with_digits(folded.text):
+        # a pattern runs only on a line holding what it cannot match without: a month
+        # name for the written dates, digit-separator-digit-separator-digit for numeric
+        patterns = []
+        if _ANY_MONTH.search(folded.text, lo, hi):
+            patterns += (_DAY_FIRST, _MONTH_FIRST)
+        if _ANY_NUMERIC.search(folded.text, lo, hi):
+            patterns += (_ISO, _DMY)
+        for pattern in patterns:
+            for match in pattern.finditer(folded.text, lo, hi):
+                resolved = _resolve(match, folded, reference)
+                if resolved is not None:
+                    day, end, stated = resolved
+                    candidates.append((match.start(), end, day, stated))
     candidates.sort(key=lambda c: (c[0], -c[1]))
     found: list[FoundDate] = []
     taken_until = 0

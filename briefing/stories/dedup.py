@@ -27,7 +27,9 @@ articles take seconds, not 50 million comparisons. A pair sharing m 5-grams is m
 with probability (3/4)^m: 3% for m = 12 (very short articles), one in a million for
 m = 50. On 10,000 real articles the sample found every duplicate that indexing all
 5-grams found (``benchmarks/bench_dedup.py``). A sampled 5-gram found in more than
-``_MAX_POSTING`` articles is boilerplate and not indexed.
+``_MAX_POSTING`` articles is crowded (boilerplate, or mass copies of one text): each
+article holding it is paired through it only with the ``_CROWDED_PEERS`` best-ranked
+ones, so mass copies still meet their best copy and the work stays linear.
 
 Of each group the better copy is kept: the longer text, then the one with more
 metadata (source, url, published), then the earlier one in the input. Kept articles stay
@@ -58,7 +60,8 @@ MIN_SHINGLES = 8
 MAX_DAYS_APART = 3
 
 _SAMPLE_MOD = 4  # index one 5-gram hash in four
-_MAX_POSTING = 64  # a sampled 5-gram in more articles than this is boilerplate: not indexed
+_MAX_POSTING = 64  # a sampled 5-gram in more articles than this is crowded:
+_CROWDED_PEERS = 4  # each article in it is compared with the best few only
 _CANDIDATE_SHARE = 0.5  # compare in full when this share of sampled hashes is shared
 _MIN_TITLE_FREE_WORDS = 25  # shorter texts are shingled together with their title
 _HASH_MASK = 0xFFFFFFFF
@@ -127,11 +130,14 @@ def _near_duplicates(
 
     shared: dict[int, Counter[int]] = defaultdict(Counter)
     for members in postings.values():
-        if len(members) < 2 or len(members) > _MAX_POSTING:
+        if len(members) < 2:
             continue
-        # members are in rank order: the later (worse) one points at the better ones
+        # members are in rank order: the later (worse) one points at the better ones; in
+        # a crowded posting (boilerplate, or mass copies of one text) only at the best few
+        # (enough for copies, and the work stays linear)
+        better = len(members) if len(members) <= _MAX_POSTING else _CROWDED_PEERS
         for pos, worse in enumerate(members):
-            shared[worse].update(members[:pos])
+            shared[worse].update(members[: min(pos, better)])
 
     days = {i: articles[i].published_day for i in order}
     position = {i: p for p, i in enumerate(order)}

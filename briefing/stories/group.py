@@ -38,11 +38,16 @@ import math
 import re
 from bisect import bisect_right
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from ..models import Article, Story
 from ..text import normalize, terms
+
+if TYPE_CHECKING:  # imported when grouping runs: `brief --help` stays fast
+    import numpy as np
+    from scipy import sparse
 
 logger = logging.getLogger(__name__)
 
@@ -63,7 +68,6 @@ _EDGE_FLOOR = 0.05  # weaker similarities count as 0: fewer pairs to keep
 
 @dataclass(slots=True)
 class _Doc:
-    vector: dict[str, float]  # unit length
     strong: dict[str, float]  # numbers and names -> IDF, for cross-language comparison
     lang: str
     day: int | None
@@ -71,9 +75,13 @@ class _Doc:
 
 def group(articles: Sequence[Article]) -> tuple[Story, ...]:
     """Group articles into stories, most widely reported first."""
-    docs = _vectorise(articles)
-    pairs = _similarities(docs)
-    clusters = _average_linkage(len(docs), pairs, [d.day for d in docs])
+    counts, docs = _counts(articles)
+    if len(articles) < _COMPILED_FROM:
+        pairs = _similarities_small(_unit_vectors(counts, docs), docs)
+        clusters = _average_linkage(len(docs), pairs, [d.day for d in docs])
+    else:
+        matrix = _matrix(counts, docs)
+        clusters = _clusters(len(docs), _similarities(docs, matrix), [d.day for d in docs])
     ranked = sorted(
         (sorted(members) for members in clusters), key=lambda m: _importance(articles, m)
     )
@@ -109,28 +117,36 @@ def _sections(article: Article) -> tuple[str, str]:
     return article.title, " ".join(lede[:LEDE_WORDS])
 
 
-def _vectorise(articles: Sequence[Article]) -> list[_Doc]:
+def _counts(articles: Sequence[Article]) -> tuple[list[Counter[str]], list[_Doc]]:
+    """Each article's weighted term counts, and its strong terms (IDF filled in later),
+    language and day."""
     weighted: list[Counter[str]] = []
-    strong: list[set[str]] = []
+    docs = []
     for article in articles:
         title, lede = _sections(article)
         counts: Counter[str] = Counter()
-        for part, weight in ((title, TITLE_WEIGHT), (lede, LEDE_WEIGHT)):
-            for term in terms(part):
-                counts[term] += weight
+        for term in terms(title):
+            counts[term] += TITLE_WEIGHT
+        for term in terms(lede):
+            counts[term] += LEDE_WEIGHT
         weighted.append(counts)
-        strong.append(_strong_terms(article, title + "\n" + lede, counts))
+        names = _strong_terms(article, title + "\n" + lede, counts)
+        docs.append(_Doc(dict.fromkeys(names, 0.0), article.lang, article.published_day))
+    return weighted, docs
 
+
+def _unit_vectors(weighted: list[Counter[str]], docs: list[_Doc]) -> list[dict[str, float]]:
+    """Unit TF-IDF vectors as dicts (the pure-Python path, for small piles); fills in
+    the strong terms' IDF."""
     df = Counter(term for counts in weighted for term in counts)
-    n = len(articles)
-    docs = []
-    for article, counts, names in zip(articles, weighted, strong, strict=True):
+    n = len(weighted)
+    vectors = []
+    for counts, doc in zip(weighted, docs, strict=True):
         vector = {t: _tf(w) * _idf(n, df[t]) for t, w in counts.items()}
         norm = math.sqrt(sum(v * v for v in vector.values())) or 1.0
-        vector = {t: v / norm for t, v in vector.items()}
-        idf = {t: _idf(n, df[t]) for t in names}
-        docs.append(_Doc(vector, idf, article.lang, article.published_day))
-    return docs
+        vectors.append({t: v / norm for t, v in vector.items()})
+        doc.strong = {t: _idf(n, df[t]) for t in doc.strong}
+    return vectors
 
 
 def _idf(n: int, df: int) -> float:
@@ -139,6 +155,36 @@ def _idf(n: int, df: int) -> float:
 
 def _tf(weight: float) -> float:
     return math.log1p(weight)
+
+
+def _matrix(weighted: list[Counter[str]], docs: list[_Doc]) -> sparse.csr_matrix:
+    """The unit TF-IDF vectors as the rows of a sparse matrix; fills in the strong
+    terms' IDF."""
+    import numpy as np
+    from scipy import sparse
+
+    vocabulary: dict[str, int] = {}
+    indptr, indices, weights = [0], [], []  # type: list[int], list[int], list[float]
+    for counts in weighted:
+        for term, weight in counts.items():
+            indices.append(vocabulary.setdefault(term, len(vocabulary)))
+            weights.append(weight)
+        indptr.append(len(indices))
+    n = len(weighted)
+    columns = np.array(indices, dtype=np.int64)
+    df = np.bincount(columns, minlength=len(vocabulary))
+    idf = np.log((n + 1) / (df + 1)) + 1
+    values = np.log1p(np.array(weights, dtype=np.float64)) * idf[columns]
+    matrix = sparse.csr_matrix(
+        (values, columns, np.array(indptr, dtype=np.int64)),
+        shape=(n, max(len(vocabulary), 1)),
+    )
+    norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
+    norms[norms == 0] = 1.0
+    idf_of = idf.tolist()
+    for doc in docs:
+        doc.strong = {t: idf_of[vocabulary[t]] for t in doc.strong}
+    return sparse.csr_matrix(sparse.diags(1.0 / norms) @ matrix)
 
 
 def _strong_terms(article: Article, head: str, counts: Counter[str]) -> set[str]:
@@ -150,8 +196,11 @@ def _strong_terms(article: Article, head: str, counts: Counter[str]) -> set[str]
     return {t for t in found if not t.isdigit() or len(t) >= 2}
 
 
-def _similarities(docs: list[_Doc]) -> dict[tuple[int, int], float]:
-    """Cosine similarity of the pairs above the floor and within the date window.
+def _similarities_small(
+    vectors: list[dict[str, float]], docs: list[_Doc]
+) -> dict[tuple[int, int], float]:
+    """Cosine similarity of the pairs above the floor and within the date window, in pure
+    Python: for piles below _COMPILED_FROM, where importing SciPy costs more than it saves.
 
     Dated documents are visited by date, and each looks only forward, to the documents
     at most MAX_DAYS_APART days later, through postings sorted the same way.
@@ -162,7 +211,7 @@ def _similarities(docs: list[_Doc]) -> dict[tuple[int, int], float]:
     undated: dict[str, list[tuple[int, int, float]]] = defaultdict(list)
     for i in order:
         doc = docs[i]
-        for term, weight in doc.vector.items():
+        for term, weight in vectors[i].items():
             if doc.day is None:
                 undated[term].append((rank[i], i, weight))
                 continue
@@ -176,7 +225,7 @@ def _similarities(docs: list[_Doc]) -> dict[tuple[int, int], float]:
     for i in order:
         doc = docs[i]
         dots: dict[int, float] = defaultdict(float)
-        for term, weight in doc.vector.items():
+        for term, weight in vectors[i].items():
             if doc.day is not None and term in postings:
                 ranks, days, ids, weights = postings[term]
                 start = bisect_right(ranks, rank[i])
@@ -194,6 +243,126 @@ def _similarities(docs: list[_Doc]) -> dict[tuple[int, int], float]:
     return pairs
 
 
+_COMPILED_FROM = 1_000  # articles: fewer are grouped in pure Python
+_BLOCK_ROWS = 1024  # rows per sparse product: bounds the memory of one product
+_DENSE_MAX = 12_000  # larger groups of candidates are clustered by the heap below
+
+
+def _similarities(
+    docs: list[_Doc], matrix: sparse.csr_matrix
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Cosine similarity of the pairs above the floor and within the date window, as
+    arrays (i, j, similarity) with i < j.
+
+    The unit vectors form a sparse matrix, and the similarities are its product with its
+    own transpose, taken a block of rows at a time: documents sorted by date, each block
+    against the documents from its first row to MAX_DAYS_APART days after its last, so
+    only pairs inside the date window are ever multiplied. Undated documents are compared
+    with every document. Pairs in two languages are scored on their strong signals, by
+    the same products over the matrices of those.
+    """
+    import numpy as np
+
+    n = len(docs)
+    dated = sorted((d.day, i) for i, d in enumerate(docs) if d.day is not None)
+    order = np.array(
+        [i for _, i in dated] + [i for i, d in enumerate(docs) if d.day is None], dtype=np.int64
+    )
+    days = np.array([day for day, _ in dated], dtype=np.int64)
+    codes = {lang: k for k, lang in enumerate(sorted({d.lang for d in docs} - {"und"}))}
+    langs = np.array([codes.get(d.lang, -1) for d in docs], dtype=np.int64)
+    strong = _strong_matrices(docs) if len(codes) > 1 else None
+    found: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+    first_undated = len(dated)
+    hi = 0
+    while hi < n:
+        lo = hi
+        hi = min(lo + _BLOCK_ROWS, n if lo >= first_undated else first_undated)
+        if lo < first_undated:
+            stop = int(np.searchsorted(days, days[hi - 1] + MAX_DAYS_APART, side="right"))
+            start = lo
+        else:  # undated: against every document
+            start, stop = 0, n
+        rows, cols = order[lo:hi], order[start:stop]
+        for r, c, v in _block(matrix, strong, langs, rows, cols):
+            r_pos, c_pos = r + lo, c + start  # positions in date order
+            if lo < first_undated:  # each pair once, from the earlier one; in the window
+                keep = (c_pos > r_pos) & (days[c_pos] - days[r_pos] <= MAX_DAYS_APART)
+            else:  # every dated one, and the later undated ones
+                keep = (c_pos < first_undated) | (c_pos > r_pos)
+            found.append((rows[r[keep]], cols[c[keep]], v[keep]))
+    if not found:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty, np.zeros(0)
+    i = np.concatenate([f[0] for f in found])
+    j = np.concatenate([f[1] for f in found])
+    sims = np.concatenate([f[2] for f in found])
+    return np.minimum(i, j), np.maximum(i, j), sims
+
+
+def _block(
+    matrix: sparse.csr_matrix,
+    strong: tuple[sparse.csr_matrix, sparse.csr_matrix, sparse.csr_matrix, np.ndarray] | None,
+    langs: np.ndarray,
+    rows: np.ndarray,
+    cols: np.ndarray,
+) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """The pairs of one block at or above the floor, as positions in ``rows`` and ``cols``
+    and similarities: cosine for pairs in one language, strong signals for two."""
+    import numpy as np
+
+    product = matrix[rows] @ matrix[cols].T
+    product.data[product.data < _EDGE_FLOOR] = 0.0
+    product.eliminate_zeros()
+    product = product.tocoo()
+    r, c = product.row, product.col
+    lr, lc = langs[rows[r]], langs[cols[c]]
+    same = (lr == lc) | (lr < 0) | (lc < 0)
+    yield r[same], c[same], product.data[same]
+    if strong is None:
+        return
+    present, names, weighted, norms = strong
+    shared = (present[rows] @ present[cols].T).tocoo()
+    r, c = shared.row, shared.col
+    lr, lc = langs[rows[r]], langs[cols[c]]
+    cross = (lr != lc) & (lr >= 0) & (lc >= 0) & (shared.data >= CROSS_MIN_SHARED)
+    r, c = r[cross], c[cross]
+    if not len(r):
+        return
+    has_name = np.asarray((names[rows] @ names[cols].T)[r, c]).ravel() > 0
+    dot = np.asarray((weighted[rows] @ present[cols].T)[r, c]).ravel()
+    sims = dot / np.sqrt(norms[rows[r]] * norms[cols[c]])
+    keep = has_name & (sims >= _EDGE_FLOOR)
+    yield r[keep], c[keep], sims[keep]
+
+
+def _strong_matrices(
+    docs: list[_Doc],
+) -> tuple[sparse.csr_matrix, sparse.csr_matrix, sparse.csr_matrix, np.ndarray]:
+    """Rows of the documents' strong terms: present (1), names only (1), IDF², and each
+    row's sum of IDF² (the square of its norm)."""
+    import numpy as np
+    from scipy import sparse
+
+    vocabulary: dict[str, int] = {}
+    indptr, indices, idf2, is_name = [0], [], [], []  # type: list[int], list[int], list[float], list[bool]
+    for doc in docs:
+        for term, idf in doc.strong.items():
+            indices.append(vocabulary.setdefault(term, len(vocabulary)))
+            idf2.append(idf * idf)
+            is_name.append(not term.isdigit())
+        indptr.append(len(indices))
+    shape = (len(docs), max(len(vocabulary), 1))
+    columns, pointers = np.array(indices, dtype=np.int64), np.array(indptr, dtype=np.int64)
+    squares = np.array(idf2, dtype=np.float64)
+    present = sparse.csr_matrix((np.ones(len(indices)), columns, pointers), shape=shape)
+    names = sparse.csr_matrix((np.array(is_name, dtype=np.float64), columns, pointers), shape=shape)
+    names.eliminate_zeros()
+    weighted = sparse.csr_matrix((squares, columns, pointers), shape=shape)
+    norms = np.asarray(weighted.sum(axis=1)).ravel()
+    return present, names, weighted, norms
+
+
 def _cross_language(a: _Doc, b: _Doc) -> bool:
     return a.lang != b.lang and "und" not in (a.lang, b.lang)
 
@@ -209,6 +378,74 @@ def _cross_similarity(a: _Doc, b: _Doc) -> float:
 
 
 # --- clustering ----------------------------------------------------------------------
+
+
+def _clusters(
+    n: int, pairs: tuple[np.ndarray, np.ndarray, np.ndarray], days: list[int | None]
+) -> list[list[int]]:
+    """Average-linkage clusters, one connected set of candidates at a time.
+
+    Two groups merge only if some pair across them reaches THRESHOLD, so no cluster
+    leaves the connected component of the pairs that do. A component whose dates span
+    at most MAX_DAYS_APART days (a day's news) is clustered in compiled code (SciPy's
+    average linkage on its similarities, cut at THRESHOLD); the date rule cannot bind
+    there. Others go through the heap below, which also keeps each group within the
+    date window.
+    """
+    import numpy as np
+    from scipy import sparse
+    from scipy.sparse import csgraph
+
+    i, j, sims = pairs
+    strong = sims >= THRESHOLD
+    graph = sparse.coo_matrix((np.ones(int(strong.sum())), (i[strong], j[strong])), shape=(n, n))
+    count, labels = csgraph.connected_components(graph, directed=False)
+    members = [[] for _ in range(count)]  # type: list[list[int]]
+    for index, label in enumerate(labels.tolist()):
+        members[label].append(index)
+    position = np.zeros(n, dtype=np.int64)  # each document's index within its component
+    for group_members in members:
+        position[group_members] = np.arange(len(group_members))
+    inside = labels[i] == labels[j]  # pairs across components never merge
+    i, j, sims = i[inside], j[inside], sims[inside]
+    pair_label = labels[i]
+    by_label = np.argsort(pair_label, kind="stable")
+    bounds = np.searchsorted(pair_label[by_label], np.arange(count + 1))
+    clusters: list[list[int]] = []
+    for label, group_members in enumerate(members):
+        if len(group_members) == 1:
+            clusters.append(group_members)
+            continue
+        picked = by_label[bounds[label] : bounds[label + 1]]
+        li, lj, ls = position[i[picked]], position[j[picked]], sims[picked]
+        local_days = [days[g] for g in group_members]
+        stated = [d for d in local_days if d is not None]
+        if (
+            len(group_members) <= _DENSE_MAX
+            and max(stated, default=0) - min(stated, default=0) <= MAX_DAYS_APART
+        ):
+            found = _dense_linkage(len(group_members), li, lj, ls)
+        else:
+            local_pairs = zip(zip(li.tolist(), lj.tolist(), strict=True), ls.tolist(), strict=True)
+            found = _average_linkage(len(group_members), dict(local_pairs), local_days)
+        clusters.extend([group_members[k] for k in cluster] for cluster in found)
+    return clusters
+
+
+def _dense_linkage(n: int, i: np.ndarray, j: np.ndarray, sims: np.ndarray) -> list[list[int]]:
+    """Average linkage in compiled code: distances 1 - similarity (1 for pairs below the
+    floor), merged while the mean similarity reaches THRESHOLD."""
+    import numpy as np
+    from scipy.cluster import hierarchy
+
+    distances = np.ones(n * (n - 1) // 2)
+    distances[n * i - i * (i + 1) // 2 + (j - i - 1)] = 1.0 - sims
+    tree = hierarchy.linkage(distances, method="average")
+    labels = hierarchy.fcluster(tree, t=1.0 - THRESHOLD, criterion="distance")
+    found: dict[int, list[int]] = defaultdict(list)
+    for index, label in enumerate(labels.tolist()):
+        found[label].append(index)
+    return list(found.values())
 
 
 def _average_linkage(

@@ -1,0 +1,62 @@
+"""Per-article work in several processes, for large piles.
+
+Cleaning is a map over articles: each article is cleaned on its own. From
+``PARALLEL_FROM`` articles on, and with more than one CPU, the pile is cut into chunks
+that worker processes clean side by side; the results come back in input order, so the
+output is the same as in one process. Below that size, starting the workers (each
+imports the cleaning modules) costs more than it saves.
+
+``BRIEF_WORKERS`` sets the number of processes (``1`` turns it off); by default, the
+CPUs this process may use, at most ``MAX_WORKERS``.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from typing import TypeVar
+
+log = logging.getLogger(__name__)
+
+PARALLEL_FROM = 4_000  # articles
+MAX_WORKERS = 4
+_CHUNKS_PER_WORKER = 4  # smaller chunks even out slow and fast workers
+
+Item = TypeVar("Item")
+Result = TypeVar("Result")
+
+
+def workers(count: int) -> int:
+    """How many processes to use for ``count`` articles (1: this one only)."""
+    configured = os.environ.get("BRIEF_WORKERS", "").strip()
+    if configured.isdigit() and int(configured) >= 1:
+        wanted = int(configured)
+    else:
+        try:
+            wanted = min(len(os.sched_getaffinity(0)), MAX_WORKERS)
+        except AttributeError:  # not on Linux
+            wanted = min(os.cpu_count() or 1, MAX_WORKERS)
+        if count < PARALLEL_FROM:
+            return 1
+    return max(1, min(wanted, count))
+
+
+def map_chunks(
+    function: Callable[[Sequence[Item]], Sequence[Result]], items: Sequence[Item]
+) -> list[Result]:
+    """``function`` over chunks of ``items``, in worker processes when it pays; the
+    results concatenated in input order. ``function`` must be a module-level function
+    (it is pickled by name)."""
+    processes = workers(len(items))
+    if processes == 1:
+        return list(function(items))
+    size = -(-len(items) // (processes * _CHUNKS_PER_WORKER))
+    chunks = [items[i : i + size] for i in range(0, len(items), size)]
+    log.info("%d articles in %d processes", len(items), processes)
+    # spawn, not fork: the parent may hold threads (the progress bar) and their locks
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=processes, mp_context=context) as pool:
+        return [result for done in pool.map(function, chunks) for result in done]
