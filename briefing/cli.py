@@ -91,6 +91,33 @@ def cli() -> None:
     help="Key points per story and language [default: 6].",
 )
 @click.option(
+    "--top",
+    type=click.IntRange(min=0),
+    default=None,
+    metavar="N",
+    help="Stories written in full; the rest get one line each under 'Also reported' "
+    "(the JSON keeps every story in full; the LLM is sent only these) [default: 10; 0 = all].",
+)
+@click.option(
+    "--lang",
+    "lang",
+    type=click.Choice(["ar", "en", "ar,en", "en,ar"], case_sensitive=False),
+    default=None,
+    help="The documents' language(s): ar, en, or both, the first leading [default: ar,en].",
+)
+@click.option(
+    "--page-size",
+    type=click.Choice(["a4", "letter"], case_sensitive=False),
+    default=None,
+    help="Word page size [default: a4].",
+)
+@click.option(
+    "--arabic-font",
+    default=None,
+    metavar="NAME",
+    help="Word's font for Arabic text; pick one your readers have [default: Arial].",
+)
+@click.option(
     "--date",
     "briefing_date",
     metavar="YYYY-MM-DD",
@@ -122,6 +149,10 @@ def make(
     concurrency: int | None,
     max_attempts: int | None,
     max_points: int | None,
+    top: int | None,
+    lang: str | None,
+    page_size: str | None,
+    arabic_font: str | None,
     briefing_date: str | None,
     dry_run: bool,
     no_cache: bool,
@@ -148,6 +179,10 @@ def make(
                 "model": model,
                 "concurrency": concurrency,
                 "max_attempts": max_attempts,
+                "top": top,
+                "lang": lang,
+                "page_size": page_size,
+                "arabic_font": arabic_font,
             },
         )
         options = MakeOptions(
@@ -161,6 +196,10 @@ def make(
             prompt_pins=prompt_pins,
             dry_run=dry_run,
             use_cache=not no_cache,
+            top=settings.top,
+            langs=tuple(settings.lang.split(",")),
+            page_size=settings.page_size,
+            arabic_font=settings.arabic_font,
         )
         with _progress(quiet) as progress:
             result = run(options, progress=progress)
@@ -220,6 +259,11 @@ def _print_plan(plan: object) -> None:
         total += "; no price known for this model (set price_input_per_mtok and "
         total += "price_output_per_mtok under [llm] in brief.toml)"
     click.echo(total)
+    if plan.not_sent:
+        click.echo(
+            f"{_plural(plan.not_sent, 'other story is', 'other stories are')} not sent to the "
+            "model (--top): one line each in the documents, in full in the JSON, made offline."
+        )
 
 
 @contextlib.contextmanager

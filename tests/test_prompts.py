@@ -22,6 +22,7 @@ RELEASED = {
     "story.v1.md": "048652c400a97e10d73fd3e12063576c350f897cf3655a9a2add7a73868463dc",
     "merge.v1.md": "33a00bc545e53d918215bb118e7bc5a5a461d3c4b5397eb902398454ab903511",
     "overview.v1.md": "321fc767915ac988f78a8f83eb526ac177f2fc259503b20b3257290e355a5a7c",
+    "headlines.v1.md": "9b724c35242019829801d8e50135887bc9c47bff049e97622dd5f2c2e38c18f9",
 }
 
 GOOD = """\
@@ -105,12 +106,14 @@ def test_every_shipped_prompt_is_released_and_in_the_changelog() -> None:
 def test_shipped_prompts_list_and_latest() -> None:
     found = [(p.id, p.version, p.output) for p in prompts.list_prompts(SHIPPED)]
     assert found == [
+        ("headlines", 1, "HeadlinesAnswer"),
         ("merge", 1, "StoryAnswer"),
         ("overview", 1, "OverviewAnswer"),
         ("story", 1, "StoryAnswer"),
     ]
     assert prompts.load("story").inputs == ("articles", "article_ids", "schema", "max_points")
     assert prompts.load("overview").inputs == ("stories", "schema")
+    assert prompts.load("headlines").inputs == ("headlines", "language", "schema")
 
 
 @pytest.mark.parametrize(

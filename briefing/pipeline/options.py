@@ -27,3 +27,7 @@ class MakeOptions:
     prompt_pins: tuple[str, ...] = ()  # "story=v2"
     dry_run: bool = False
     use_cache: bool = True
+    top: int = 10  # stories written in full (and sent to the LLM); 0 = all
+    langs: tuple[str, ...] = ("ar", "en")  # the documents' languages, first leads
+    page_size: str = "a4"  # Word: a4 or letter
+    arabic_font: str = "Arial"  # Word: the complex-script font
