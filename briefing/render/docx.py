@@ -21,15 +21,15 @@ quadratic. Rendering is linear in the number of blocks (``benchmarks/bench_rende
 
 from __future__ import annotations
 
-import copy
 import io
 import re
 from datetime import datetime
+from xml.sax.saxutils import escape, quoteattr
 
 import docx
 from docx.document import Document
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
-from docx.oxml import OxmlElement
+from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import qn
 from docx.shared import Pt
 from docx.text.paragraph import Paragraph
@@ -95,8 +95,7 @@ class _Writer:
         self.rels = document.part.rels
         self.url_ids: dict[str, str] = {}
         self.bookmark_id = 0
-        self.rpr_cache: dict[tuple[object, ...], object] = {}
-        self.comments: list[tuple[Paragraph, str]] = []
+        self.rpr_cache: dict[tuple[object, ...], str] = {}
 
     # --- the package ---------------------------------------------------------------
 
@@ -164,7 +163,9 @@ class _Writer:
         header_p = section.header.paragraphs[0]
         if is_rtl(primary):
             _put(header_p._p.get_or_add_pPr(), _el("w:bidi"), _PPR_ORDER)
-        self._fill(header_p._p, (Span(title),), primary, size=SMALL_SIZE, color=MUTED_COLOR)
+        _append_xml(
+            header_p._p, self._fill((Span(title),), primary, size=SMALL_SIZE, color=MUTED_COLOR)
+        )
         footer_p = section.footer.paragraphs[0]
         self._footer(footer_p._p, primary)
 
@@ -178,34 +179,46 @@ class _Writer:
             (label("page", lang) + " ", "PAGE"),
             (" " + label("of", lang) + " ", "NUMPAGES"),
         ):
-            p.append(self._run(text, lang, size=SMALL_SIZE, color=MUTED_COLOR))  # type: ignore[attr-defined]
-            simple = _el("w:fldSimple")
-            simple.set(qn("w:instr"), f" {field} \\* MERGEFORMAT ")
-            simple.append(self._run("1", lang, size=SMALL_SIZE, color=MUTED_COLOR, rtl=False))
-            p.append(simple)  # type: ignore[attr-defined]
+            rtl = is_rtl(lang)
+            run = self._run(text, rtl, lang, SMALL_SIZE, MUTED_COLOR)
+            number = self._run("1", False, lang, SMALL_SIZE, MUTED_COLOR)
+            _append_xml(
+                p, f'{run}<w:fldSimple w:instr=" {field} \\* MERGEFORMAT ">{number}</w:fldSimple>'
+            )
 
     # --- the body ------------------------------------------------------------------
 
     def write(self, blocks: tuple[Block, ...]) -> None:
-        body = self.body
-        sect_pr = body.find(qn("w:sectPr"))
-        if sect_pr is not None:
-            body.remove(sect_pr)
+        """Every block as WordprocessingML text, parsed once and appended: building
+        elements one by one through python-docx costs ~10x more per paragraph."""
+        chunks: list[str] = []
+        comments: list[tuple[int, str]] = []  # (index among the new elements, text)
         fields: list[Block] = []
         for block in blocks:
             if block.kind == "field":
                 fields.append(block)
                 continue
             if fields:
-                self._table(fields)
+                chunks.append(self._table(fields))
                 fields = []
-            body.append(self._paragraph(block))
+            if block.comment:
+                comments.append((len(chunks), block.comment))
+            chunks.append(self._paragraph(block))
         if fields:
-            self._table(fields)
+            chunks.append(self._table(fields))
+        wrapper = parse_xml(f"<w:body {_NSDECLS}>{''.join(chunks)}</w:body>")
+        new = list(wrapper)
+        body = self.body
+        sect_pr = body.find(qn("w:sectPr"))
+        if sect_pr is not None:
+            body.remove(sect_pr)
+        body.extend(new)
         if sect_pr is not None:
             body.append(sect_pr)
-        for paragraph, text in self.comments:
-            runs = [Run(r, paragraph) for r in paragraph._p.iter(qn("w:r"))]
+        for index, text in comments:
+            p = new[index]
+            paragraph = Paragraph(p, self.document._body)  # type: ignore[arg-type]
+            runs = [Run(r, paragraph) for r in p.iter(qn("w:r"))]
             if not runs:
                 continue
             lines = text.split("\n")
@@ -215,67 +228,52 @@ class _Writer:
             for line in lines[1:]:
                 comment.add_paragraph(line)
 
-    def _paragraph(self, block: Block) -> object:
-        p = _el("w:p")
-        ppr = _el("w:pPr")
-        p.append(ppr)
+    def _paragraph(self, block: Block) -> str:
+        ppr: list[str] = []
         style = _STYLE.get(block.kind)
         if style:
-            ppr.append(_el("w:pStyle", val=style.format(level=min(max(block.level, 1), 4))))
+            ppr.append(f'<w:pStyle w:val="{style.format(level=min(max(block.level, 1), 4))}"/>')
         if block.kind in ("subhead", "heading", "title", "meta"):
-            ppr.append(_el("w:keepNext"))
+            ppr.append("<w:keepNext/>")
         if block.page_break:
-            ppr.append(_el("w:pageBreakBefore"))
+            ppr.append("<w:pageBreakBefore/>")
         if block.kind == "notice":
-            shd = _el("w:shd", val="clear")
-            shd.set(qn("w:color"), "auto")
-            shd.set(qn("w:fill"), NOTICE_FILL)
-            ppr.append(shd)
+            ppr.append(f'<w:shd w:val="clear" w:color="auto" w:fill="{NOTICE_FILL}"/>')
         if block.rtl:
-            ppr.append(_el("w:bidi"))
+            ppr.append("<w:bidi/>")
         spacing = _SPACING.get(block.kind)
         if spacing:
-            el = _el("w:spacing")
-            el.set(qn("w:before"), str(spacing[0]))
-            el.set(qn("w:after"), str(spacing[1]))
-            ppr.append(el)
+            ppr.append(f'<w:spacing w:before="{spacing[0]}" w:after="{spacing[1]}"/>')
         indent = _INDENT.get(block.kind)
         if indent:
-            el = _el("w:ind")
-            el.set(qn("w:start"), str(indent[0]))
-            if indent[1]:
-                el.set(qn("w:hanging"), str(indent[1]))
-            ppr.append(el)
+            hanging = f' w:hanging="{indent[1]}"' if indent[1] else ""
+            ppr.append(f'<w:ind w:start="{indent[0]}"{hanging}/>')
+        out = [f"<w:p><w:pPr>{''.join(ppr)}</w:pPr>"]
         if block.anchor:
             self.bookmark_id += 1
-            start = _el("w:bookmarkStart")
-            start.set(qn("w:id"), str(self.bookmark_id))
-            start.set(qn("w:name"), bookmark_name(block.anchor))
-            p.append(start)
+            name = bookmark_name(block.anchor)
+            out.append(f'<w:bookmarkStart w:id="{self.bookmark_id}" w:name="{name}"/>')
         spans = block.spans
         if block.kind == "source":
             spans = (Span(f"{block.level}. ", "label"), *spans)
-        self._fill(
-            p,
-            spans,
-            block.lang,
-            size=_SIZE.get(block.kind),
-            color=MUTED_COLOR if block.kind in ("meta", "note") else None,
-            italic=block.kind in ("note", "meta"),
-            bold=block.kind == "subhead",
-            highlight=block.flagged,
+        out.append(
+            self._fill(
+                spans,
+                block.lang,
+                size=_SIZE.get(block.kind),
+                color=MUTED_COLOR if block.kind in ("meta", "note") else None,
+                italic=block.kind in ("note", "meta"),
+                bold=block.kind == "subhead",
+                highlight=block.flagged,
+            )
         )
         if block.anchor:
-            end = _el("w:bookmarkEnd")
-            end.set(qn("w:id"), str(self.bookmark_id))
-            p.append(end)
-        if block.comment:
-            self.comments.append((Paragraph(p, self.document._body), block.comment))  # type: ignore[arg-type]
-        return p
+            out.append(f'<w:bookmarkEnd w:id="{self.bookmark_id}"/>')
+        out.append("</w:p>")
+        return "".join(out)
 
     def _fill(
         self,
-        p: object,
         spans: tuple[Span, ...],
         lang: Lang,
         *,
@@ -284,82 +282,78 @@ class _Writer:
         italic: bool = False,
         bold: bool = False,
         highlight: bool = False,
-    ) -> None:
+    ) -> str:
         """The spans as runs: links as ``w:hyperlink``, flags left to the comment."""
+        out: list[str] = []
         for span in spans:
             if span.kind == "flag" or not span.text:
                 continue
-            style = {
-                "size": size,
-                "color": color,
-                "italic": italic,
-                "bold": bold or span.kind == "label",
-                "highlight": highlight,
-            }
-            if span.kind == "muted":
-                style["color"] = MUTED_COLOR
+            run_color = MUTED_COLOR if span.kind == "muted" else color
+            run_bold = bold or span.kind == "label"
             if span.kind in ("cite", "link", "url") and span.target:
-                link = _el("w:hyperlink")
                 if span.kind == "url":
-                    link.set(qn("r:id"), self._url_id(span.target))
+                    where = f'r:id="{self._url_id(span.target)}"'
                 else:
-                    link.set(qn("w:anchor"), bookmark_name(span.target))
-                link.set(qn("w:history"), "1")
-                style["color"] = LINK_COLOR
-                style["underline"] = span.kind == "url"
-                for run in self._runs(span.text, lang, style):
-                    link.append(run)
-                p.append(link)  # type: ignore[attr-defined]
+                    where = f'w:anchor="{bookmark_name(span.target)}"'
+                runs = self._runs(
+                    span.text, lang, size, LINK_COLOR, italic, run_bold, highlight,
+                    span.kind == "url",
+                )  # fmt: skip
+                out.append(f'<w:hyperlink {where} w:history="1">{runs}</w:hyperlink>')
             else:
-                for run in self._runs(span.text, lang, style):
-                    p.append(run)  # type: ignore[attr-defined]
+                out.append(
+                    self._runs(span.text, lang, size, run_color, italic, run_bold, highlight, False)
+                )
+        return "".join(out)
 
-    def _runs(self, text: str, lang: Lang, style: dict[str, object]) -> list[object]:
+    def _runs(
+        self,
+        text: str,
+        lang: Lang,
+        size: float | None,
+        color: str | None,
+        italic: bool,
+        bold: bool,
+        highlight: bool,
+        underline: bool,
+    ) -> str:
         """Runs for one span, split by script: in a right-to-left line, Latin stretches
         are left-to-right runs; in a left-to-right line, Arabic stretches are
         right-to-left runs with the complex-script font."""
         rtl_line = is_rtl(lang)
         pattern = _LATIN_RUN if rtl_line else _ARABIC_RUN
-        runs = []
+        style = (size, color, italic, bold, highlight, underline)
+        out: list[str] = []
         pos = 0
         for match in pattern.finditer(text):
             if match.start() > pos:
-                runs.append(self._run(text[pos : match.start()], lang, rtl=rtl_line, **style))  # type: ignore[arg-type]
-            runs.append(
-                self._run(match.group(0), "en" if rtl_line else "ar", rtl=not rtl_line, **style)  # type: ignore[arg-type]
-            )
+                out.append(self._run(text[pos : match.start()], rtl_line, lang, *style))
+            other = "en" if rtl_line else "ar"
+            out.append(self._run(match.group(0), not rtl_line, other, *style))
             pos = match.end()
         if pos < len(text):
-            runs.append(self._run(text[pos:], lang, rtl=rtl_line, **style))  # type: ignore[arg-type]
-        return runs
+            out.append(self._run(text[pos:], rtl_line, lang, *style))
+        return "".join(out)
 
     def _run(
         self,
         text: str,
+        rtl: bool,
         lang: Lang,
-        *,
-        rtl: bool | None = None,
         size: float | None = None,
         color: str | None = None,
         italic: bool = False,
         bold: bool = False,
         highlight: bool = False,
         underline: bool = False,
-    ) -> object:
-        rtl = is_rtl(lang) if rtl is None else rtl
-        key = (rtl, lang, size, color, italic, bold, highlight, underline)
+    ) -> str:
+        key = (rtl, lang if rtl else "", size, color, italic, bold, highlight, underline)
         rpr = self.rpr_cache.get(key)
         if rpr is None:
             rpr = self._rpr(*key)
             self.rpr_cache[key] = rpr
-        r = _el("w:r")
-        r.append(copy.deepcopy(rpr))
-        t = _el("w:t")
-        t.text = text
-        if text != text.strip():
-            t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
-        r.append(t)
-        return r
+        text = _XML_INVALID.sub("", text)
+        return f'<w:r>{rpr}<w:t xml:space="preserve">{escape(text)}</w:t></w:r>'
 
     def _rpr(
         self,
@@ -371,34 +365,28 @@ class _Writer:
         bold: bool,
         highlight: bool,
         underline: bool,
-    ) -> object:
-        rpr = _el("w:rPr")
+    ) -> str:
+        parts: list[str] = []
         if rtl:
-            fonts = _el("w:rFonts")
-            for attr in ("w:ascii", "w:hAnsi", "w:cs"):
-                fonts.set(qn(attr), self.font)
-            rpr.append(fonts)
+            font = quoteattr(self.font)
+            parts.append(f"<w:rFonts w:ascii={font} w:hAnsi={font} w:cs={font}/>")
         if bold:
-            rpr.append(_el("w:b"))
-            rpr.append(_el("w:bCs"))
+            parts.append("<w:b/><w:bCs/>")
         if italic:
-            rpr.append(_el("w:i"))
-            rpr.append(_el("w:iCs"))
+            parts.append("<w:i/><w:iCs/>")
         if color:
-            rpr.append(_el("w:color", val=color))
+            parts.append(f'<w:color w:val="{color}"/>')
         if size:
-            rpr.append(_el("w:sz", val=str(round(size * 2))))
-            rpr.append(_el("w:szCs", val=str(round(size * 2))))
+            half = round(size * 2)
+            parts.append(f'<w:sz w:val="{half}"/><w:szCs w:val="{half}"/>')
         if highlight:
-            rpr.append(_el("w:highlight", val="yellow"))
+            parts.append('<w:highlight w:val="yellow"/>')
         if underline:
-            rpr.append(_el("w:u", val="single"))
+            parts.append('<w:u w:val="single"/>')
         if rtl:
-            rpr.append(_el("w:rtl"))
-            lang_el = _el("w:lang")
-            lang_el.set(qn("w:bidi"), _BIDI_LANG.get(lang.split("-")[0], "ar-SA"))
-            rpr.append(lang_el)
-        return rpr
+            bidi = _BIDI_LANG.get(lang.split("-")[0], "ar-SA")
+            parts.append(f'<w:rtl/><w:lang w:bidi="{bidi}"/>')
+        return f"<w:rPr>{''.join(parts)}</w:rPr>" if parts else ""
 
     def _url_id(self, url: str) -> str:
         """The relationship id of an external link, one per distinct URL (kept in a dict:
@@ -410,39 +398,26 @@ class _Writer:
             self.url_ids[url] = rid
         return rid
 
-    def _table(self, rows: list[Block]) -> None:
+    def _table(self, rows: list[Block]) -> str:
         """The technical details as a compact two-column table: key, value."""
-        tbl = _el("w:tbl")
-        tbl_pr = _el("w:tblPr")
-        tbl_pr.append(_el("w:tblStyle", val="TableGrid"))
-        width = _el("w:tblW", val="5000")
-        width.set(qn("w:type"), "pct")
-        tbl_pr.append(width)
-        if rows[0].rtl:
-            tbl_pr.append(_el("w:bidiVisual"))
-        tbl.append(tbl_pr)
-        grid = _el("w:tblGrid")
-        for w in (2600, 6400):
-            grid.append(_el("w:gridCol", w=str(w)))
-        tbl.append(grid)
+        rtl = rows[0].rtl
+        out = [
+            '<w:tbl><w:tblPr><w:tblStyle w:val="TableGrid"/><w:tblW w:w="5000" w:type="pct"/>'
+            + ("<w:bidiVisual/>" if rtl else "")
+            + '</w:tblPr><w:tblGrid><w:gridCol w:w="2600"/><w:gridCol w:w="6400"/></w:tblGrid>'
+        ]
         for block in rows:
-            tr = _el("w:tr")
+            out.append("<w:tr>")
             for spans, bold in ((block.spans[:1], True), (block.spans[1:], False)):
-                tc = _el("w:tc")
-                p = _el("w:p")
-                ppr = _el("w:pPr")
-                if block.rtl:
-                    ppr.append(_el("w:bidi"))
-                spacing = _el("w:spacing")
-                spacing.set(qn("w:after"), "0")
-                ppr.append(spacing)
-                p.append(ppr)
                 plain = tuple(Span(s.text) for s in spans)
-                self._fill(p, plain, block.lang, size=SMALL_SIZE, bold=bold)
-                tc.append(p)
-                tr.append(tc)
-            tbl.append(tr)
-        self.body.append(tbl)
+                runs = self._fill(plain, block.lang, size=SMALL_SIZE, bold=bold)
+                bidi = "<w:bidi/>" if block.rtl else ""
+                out.append(
+                    f'<w:tc><w:p><w:pPr>{bidi}<w:spacing w:after="0"/></w:pPr>{runs}</w:p></w:tc>'
+                )
+            out.append("</w:tr>")
+        out.append("</w:tbl>")
+        return "".join(out)
 
 
 # pPr / rPr children in schema order, for the few we put into existing elements
@@ -462,6 +437,19 @@ _SPACING = {
 }
 _INDENT = {"item": (360, 360), "item_alt": (360, 0), "compact": (360, 360), "source": (360, 360)}
 _SIZE = {"meta": 9.5, "source": 9.5, "compact": 10, "subhead": 13, "note": 10}
+
+
+_NSDECLS = (
+    'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
+    'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"'
+)
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _append_xml(parent: object, xml: str) -> None:
+    """Append the elements of an XML fragment (w: and r: prefixes) to ``parent``."""
+    for child in list(parse_xml(f"<w:p {_NSDECLS}>{xml}</w:p>")):
+        parent.append(child)  # type: ignore[attr-defined]
 
 
 def _el(tag: str, **attrs: str) -> object:
