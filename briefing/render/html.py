@@ -20,8 +20,8 @@ from .outline import outline
 _CSS = """
 body { font-family: "Segoe UI", "Noto Sans", "Noto Naskh Arabic", Arial, sans-serif;
        max-width: 52rem; margin: 2rem auto; padding: 0 1rem; line-height: 1.6; color: #1d1d1f; }
-[dir="rtl"] { font-family: "Noto Naskh Arabic", "Segoe UI", Tahoma, Arial, sans-serif;
-              font-size: 1.05em; }
+[dir="rtl"] { font-family: "Noto Naskh Arabic", "Segoe UI", Tahoma, Arial, sans-serif; }
+:is(p, li, blockquote)[dir="rtl"] { font-size: 1.05em; }
 h1, h2, h3, h4 { line-height: 1.3; }
 h2 { border-bottom: 1px solid #ddd; padding-bottom: .2rem; margin-top: 2rem; }
 a { color: #1a56a8; }
