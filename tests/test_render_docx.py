@@ -257,7 +257,7 @@ def test_update_is_marked(document: Document) -> None:
     heading = _bookmarks(document)["story_1"]
     assert "تحديث" in _text(heading)
     body = "\n".join(visible(_text(p)) for p in _body_paragraphs(document))
-    assert "An update to a story in the briefing of 9 February 2026" in body
+    assert "Continues a story in the briefing of 9 February 2026" in body
 
 
 def test_core_properties(document: Document) -> None:

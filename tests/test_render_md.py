@@ -255,7 +255,7 @@ def test_rules_only_is_said_on_the_front_page_and_in_the_appendix() -> None:
 def test_update_is_marked_with_its_new_sources() -> None:
     text = visible(_render())
     assert '## <a id="story-1"></a>1\\. **تحديث:** سوريا تنضم' in text
-    assert "**Update:** An update to a story in the briefing of 9 February 2026" in text
+    assert "**Update:** Continues a story in the briefing of 9 February 2026" in text
     assert "New sources since then: [\\[3\\]](#source-3)" in text
 
 
@@ -339,4 +339,4 @@ def test_english_only_document_says_once_that_english_needs_a_model() -> None:
     briefing = dataclasses.replace(briefing, provenance=prov, stories=(ar_only, ar_only))
     text = visible(_render(briefing, langs=("en",)))
     assert text.count("English summaries need a language model") == 1
-    assert "2 stories below were reported only in another language" in text
+    assert "2 stories below were reported only in another language and are shown" in text

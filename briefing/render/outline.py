@@ -146,8 +146,10 @@ class _Outline:
                 parts.append(_RULES_ONLY[lang])
             missing = self._missing(lang)
             if missing:
-                verb = ("was" if missing == 1 else "were") if not is_rtl(lang) else ""
-                parts.append(_MISSING[lang].format(n=count(missing, "story", lang), verb=verb))
+                verb, now = ("was", "is") if missing == 1 else ("were", "are")
+                parts.append(
+                    _MISSING[lang].format(n=count(missing, "story", lang), verb=verb, now=now)
+                )
             if parts:
                 spans = (Span(label("note", lang) + " ", "label"), Span(" ".join(parts)))
                 yield Block("notice", spans, lang)
@@ -236,7 +238,7 @@ class _Outline:
         """The story's headline in ``lang`` when it has one, as (text, its language)."""
         section = digest.section(lang)
         if section is not None and section.headline is not None:
-            return point_text(section.headline, lang), lang
+            return clean(section.headline.text), lang
         return None
 
     def _any_headline(self, digest: StoryDigest) -> tuple[str, Lang]:
@@ -266,7 +268,7 @@ class _Outline:
             parts = [s for s in digest.sections if _has_content(s)]
         head_text, head_lang = self._any_headline(digest)
         if parts and parts[0].headline is not None:
-            head_text, head_lang = point_text(parts[0].headline, parts[0].lang), parts[0].lang
+            head_text, head_lang = clean(parts[0].headline.text), parts[0].lang
         spans: list[Span] = [Span(f"{number}. ")]
         if digest.update is not None:
             spans.append(Span(f"{label('update', head_lang)}: ", "label"))
@@ -299,7 +301,7 @@ class _Outline:
                 yield Block(
                     "subhead",
                     (
-                        Span(point_text(section.headline, section.lang)),
+                        Span(clean(section.headline.text)),
                         *self._flag_spans(section.headline, section.lang),
                     ),
                     section.lang,
@@ -356,10 +358,10 @@ class _Outline:
         headline = isolate(clean(update.previous_headline), lang)
         new = cite_spans(update.new_article_ids, self.numbering)
         if is_rtl(lang):
-            text = f"تحديث لخبر ورد في موجز {when}: «{headline}». المصادر الجديدة منذ ذلك الحين: "
+            text = f"يتابع خبراً ورد في موجز {when}: «{headline}». المصادر الجديدة منذ ذلك الحين: "
         else:
             text = (
-                f"An update to a story in the briefing of {when}: “{headline}”. "
+                f"Continues a story in the briefing of {when}: “{headline}”. "
                 "New sources since then: "
             )
         if not new:
@@ -783,11 +785,11 @@ _RULES_ONLY = {
     "ar": "رُوجعت النقاط مقابل مصادرها بالقواعد فقط، ولم يراجعها النموذج.",
 }
 _MISSING = {
-    "en": "English summaries need a language model: {n} below {verb} reported only in another "
-    "language, and the offline engine quotes without translating, so they are shown in the "
-    "language of their sources.",
-    "ar": "الملخصات العربية تحتاج إلى نموذج لغوي: {n} أدناه وردت بلغة أخرى فقط، والمحرك "
-    "الاستخراجي ينقل دون ترجمة، فتُعرض بلغة مصادرها.",
+    "en": "English summaries need a language model (the offline engine quotes without "
+    "translating): {n} below {verb} reported only in another language and {now} shown in "
+    "that language.",
+    "ar": "الملخصات العربية تحتاج إلى نموذج لغوي (فالمحرك الاستخراجي ينقل دون ترجمة): "
+    "ورد {n} أدناه بلغة أخرى فقط، ويُعرض بتلك اللغة.",
 }
 _TRANSLATED_NOTE = {
     "en": "Headlines marked so were translated by the language model.",
