@@ -263,7 +263,7 @@ def test_update_is_marked(document: Document) -> None:
 def test_core_properties(document: Document) -> None:
     props = document.core_properties
     assert visible(props.title) == "الموجز اليومي — 11 فبراير 2026"
-    assert props.subject and props.language == "ar-SA-en-GB"
+    assert props.subject and props.language == "ar-SA"
     assert props.created.isoformat() == "2026-02-11T06:00:00+00:00"
     assert document.styles["Normal"].font.size == Pt(11)
 

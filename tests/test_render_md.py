@@ -340,3 +340,47 @@ def test_english_only_document_says_once_that_english_needs_a_model() -> None:
     text = visible(_render(briefing, langs=("en",)))
     assert text.count("English summaries need a language model") == 1
     assert "2 stories below were reported only in another language and are shown" in text
+
+
+def test_one_language_document_still_gives_the_other_languages_quotes() -> None:
+    text = visible(_render(langs=("en",)))
+    quotes = text.split("### Quotes", 1)[1].split("###", 1)[0]
+    assert "“The meeting marked a turning point for regional security”" in quotes
+    assert "«انضمام سوريا إلى اجتماع التحالف الدولي ضد داعش" in quotes
+
+
+@pytest.mark.parametrize("fmt", ["md", "html", "json", "docx"])
+def test_a_briefing_without_stories_still_renders(fmt: str) -> None:
+    from briefing.render import docx, html, json
+
+    empty = dataclasses.replace(sample_briefing(), stories=(), overview=(), sources=())
+    render = {"md": render_md.render, "html": html.render, "json": json.render}.get(
+        fmt, docx.render
+    )
+    out = render(empty, Layout())
+    assert out
+
+
+@pytest.mark.parametrize(
+    "hostile",
+    [
+        "\u202eevil\u202c reversed",  # a bidi override must not reach the document
+        "title\x00with\x07controls",
+        "<script>alert(1)</script>",
+        "](javascript:alert(1))",
+        '<a id="story-1"></a>fake anchor',
+    ],
+)
+def test_hostile_titles_are_inert_in_every_format(hostile: str) -> None:
+    from briefing.render import docx, html
+
+    sources = list(sample_briefing().sources)
+    sources[3] = dataclasses.replace(WIRE, title=hostile, source=hostile)
+    briefing = dataclasses.replace(sample_briefing(), sources=tuple(sources))
+    page = _html(_render(briefing))
+    assert "<script" not in page and 'href="javascript' not in page
+    assert page.count('<a id="story-1">') == 1
+    assert "\u202e" not in page and "\x00" not in page
+    direct = html.render(briefing, Layout())
+    assert "<script>" not in direct and "\u202e" not in direct
+    assert docx.render(briefing, Layout())  # valid XML: no control character slipped in

@@ -134,7 +134,7 @@ class _Writer:
         props = document.core_properties
         props.title = title
         props.subject = " · ".join(label("title", lang) for lang in self.layout.langs)
-        props.language = "-".join(_BIDI_LANG.get(lang, "en-GB") for lang in self.layout.langs)
+        props.language = _BIDI_LANG.get(primary, "en-GB")
         props.author = props.last_modified_by = "brief"
         props.comments = (
             (briefing.notice.ar if is_rtl(primary) else briefing.notice.en)
@@ -218,7 +218,9 @@ class _Writer:
         for index, text in comments:
             p = new[index]
             paragraph = Paragraph(p, self.document._body)  # type: ignore[arg-type]
-            runs = [Run(r, paragraph) for r in p.iter(qn("w:r"))]
+            # the paragraph's own runs (not those inside links): the comment's range and
+            # its reference run stay directly in the paragraph
+            runs = [Run(r, paragraph) for r in p.findall(qn("w:r"))]
             if not runs:
                 continue
             lines = text.split("\n")

@@ -296,6 +296,17 @@ class _Outline:
                     lang,
                 )
             return
+        extractive = digest.engine == "extractive"
+        shown = {section.lang for section in parts}
+        # quotes are never translated: in a one-language document, quotes in the other
+        # language are still given (they are the outlets' own words), under Quotes
+        hidden = [
+            p
+            for section in digest.sections
+            if section.lang not in shown and not extractive
+            for p in section.points
+            if p.quote_of is not None
+        ]
         for i, section in enumerate(parts):
             if i and section.headline is not None:
                 yield Block(
@@ -308,9 +319,12 @@ class _Outline:
                     **self._comment(section.headline, section.lang),
                 )
                 yield Block("meta", self._meta(digest, section.lang), section.lang)
-            yield from self._section(section, digest.engine == "extractive")
+            extra = hidden if i == len(parts) - 1 else []
+            yield from self._section(section, extractive, extra)
 
-    def _section(self, section: Section, extractive: bool) -> Iterator[Block]:
+    def _section(
+        self, section: Section, extractive: bool, extra_quotes: Sequence[Point] = ()
+    ) -> Iterator[Block]:
         lang = section.lang
         if section.summary is not None:
             yield self._point_block("paragraph", section.summary, lang)
@@ -318,6 +332,7 @@ class _Outline:
         for point in section.points:
             if point not in quotes:
                 yield self._point_block("bullet", point, lang)
+        quotes += list(extra_quotes)
         if quotes:
             yield Block("heading", (Span(label("quotes", lang)),), lang, 3)
             for point in quotes:
@@ -424,7 +439,9 @@ class _Outline:
 
     def _quote(self, point: Point, lang: Lang) -> Block:
         """A labelled quote: the words, who said them, the outlet, ``[n]``."""
-        spans: list[Span] = [Span(point_text(point, lang))]
+        own = script_lang(point.text)
+        words = point_text(point, own if own in ("ar", "en") else lang)
+        spans: list[Span] = [Span(isolate(words, lang) if own != lang else words)]
         who = []
         if point.speaker:
             who.append(isolate(clean(point.speaker), lang))
@@ -611,7 +628,7 @@ class _Outline:
             p
             for p in b.problems
             if p not in dropped
-            and not (p.severity == "error" and p.where.startswith("story ") and failed)
+            and not any(p.where == f"story {n}" and p.message == d.error for n, d in failed)
         ]
         if others:
             yield self._sub("inputs")
