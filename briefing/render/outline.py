@@ -11,6 +11,7 @@ languages one after the other under one story heading (see ``_story``).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Sequence
 
 from ..models import Article, Briefing, Lang, Point, Problem, Section, StoryDigest
@@ -286,7 +287,10 @@ class _Outline:
         )
         yield Block("meta", self._meta(digest, head_lang), head_lang)
         if digest.update is not None:
-            yield from self._each_lang(lambda lang: self._update(digest, lang))
+            # each language's note opens that language's part; all of them when no part
+            langs = [parts[0].lang] if parts else list(self.langs)
+            for lang in langs:
+                yield self._update(digest, lang)
         if digest.status == "failed":
             cites = cite_spans((a.id for a in digest.story.articles), self.numbering)
             for lang in self.langs:
@@ -319,6 +323,8 @@ class _Outline:
                     **self._comment(section.headline, section.lang),
                 )
                 yield Block("meta", self._meta(digest, section.lang), section.lang)
+                if digest.update is not None:
+                    yield self._update(digest, section.lang)
             extra = hidden if i == len(parts) - 1 else []
             yield from self._section(section, extractive, extra)
 
@@ -567,8 +573,19 @@ class _Outline:
                         Span(f" — {FLAG_MARK} {reasons}"),
                     )
                     yield Block("bullet", spans, lang, appendix=True)
+        failed_pairs = [
+            (f"story {n}", d.error)
+            for n, d in enumerate(b.stories, start=1)
+            if d.status == "failed"
+        ]
         dropped = left_out(b.problems)
-        for problem in dropped:
+        # what the checks said about the stories' points (left out, possibly unsupported)
+        story_notes = [
+            p
+            for p in b.problems
+            if p.where.startswith("story ") and (p.where, p.message) not in failed_pairs
+        ]
+        for problem in sorted(story_notes, key=lambda p: p not in dropped):
             yield Block("bullet", self._problem(problem, lang0), lang0, appendix=True)
         # failures
         failed = [(n, d) for n, d in enumerate(b.stories, start=1) if d.status == "failed"]
@@ -624,12 +641,7 @@ class _Outline:
                     appendix=True,
                 )
         # notes on inputs and checks
-        others = [
-            p
-            for p in b.problems
-            if p not in dropped
-            and not any(p.where == f"story {n}" and p.message == d.error for n, d in failed)
-        ]
+        others = [p for p in b.problems if not p.where.startswith("story ")]
         if others:
             yield self._sub("inputs")
             for problem in others:
@@ -683,8 +695,11 @@ class _Outline:
 
     def _problem(self, problem: Problem, lang: Lang) -> tuple[Span, ...]:
         message = problem.ar if (is_rtl(lang) and problem.ar) else problem.message
+        where = clean(problem.where)
+        story = re.fullmatch(r"story (\d+)", where)
+        where = f"{label('story', lang)} {story.group(1)}" if story else isolate(where, lang)
         return (
-            Span(isolate(clean(problem.where), lang) + ": ", "label"),
+            Span(where + ": ", "label"),
             Span(isolate(clean(message), lang)),
         )
 
