@@ -32,10 +32,10 @@ OUTPUT_ESTIMATE = 1500  # completion tokens per call assumed by --dry-run cost e
 
 def llm_notice(model: str) -> Notice:
     return Notice(
-        en=f"Written by the language model {model} from the cited sources, in Arabic and "
-        "English. Check key points against their sources before relying on them.",
-        ar=f"كتب هذا الموجز النموذج اللغوي {model} بالعربية والإنجليزية استناداً إلى المصادر "
-        "المشار إليها. راجِع النقاط الرئيسية في مصادرها قبل الاعتماد عليها.",
+        en=f"Written by the language model {model} from the cited sources. Check key points "
+        "against their sources before relying on them.",
+        ar=f"كتب هذا الموجز النموذج اللغوي {model} استناداً إلى المصادر المشار إليها. راجِع "
+        "النقاط الرئيسية في مصادرها قبل الاعتماد عليها.",
     )
 
 

@@ -249,7 +249,7 @@ class _Writer:
         indent = _INDENT.get(block.kind)
         if indent:
             hanging = f' w:hanging="{indent[1]}"' if indent[1] else ""
-            ppr.append(f'<w:ind w:start="{indent[0]}"{hanging}/>')
+            ppr.append(f'<w:ind w:left="{indent[0]}"{hanging}/>')
         out = [f"<w:p><w:pPr>{''.join(ppr)}</w:pPr>"]
         if block.anchor:
             self.bookmark_id += 1
