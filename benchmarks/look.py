@@ -134,7 +134,12 @@ def answer(body: dict[str, Any]) -> Any:
         return Reply(json.dumps({"headlines": [
             {"n": int(n), "text": f"ترجمة: {t[:60]}"} for n, t in numbers
         ]}, ensure_ascii=False))  # fmt: skip
-    blocks = re.findall(r"<<<ARTICLE id=(A\d+)[^>]*>>>\n(.*?)\n<<<END \1>>>", user, re.DOTALL)
+    blocks = [
+        (i, re.sub(r"^Title:.*\n", "", text))
+        for i, text in re.findall(
+            r"<<<ARTICLE id=(A\d+)[^>]*>>>\n(.*?)\n<<<END \1>>>", user, re.DOTALL
+        )
+    ]
     ids = [i for i, _ in blocks]
     sentences = {
         i: [s.strip() for s in re.split(r"(?<=[.!؟?])\s+", text) if len(s.split()) > 5]

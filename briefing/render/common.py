@@ -16,6 +16,7 @@ reverse or to break a line at, and the same style everywhere in the document.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -126,6 +127,7 @@ class Block:
         return "".join(span.text for span in self.spans)
 
 
+@functools.lru_cache(maxsize=64)
 def is_rtl(lang: Lang) -> bool:
     """Whether text in this language is written right to left."""
     return lang.split("-")[0].casefold() in RTL_LANGS

@@ -86,6 +86,7 @@ class _Outline:
         self.langs = layout.langs
         self.primary = layout.primary
         self.numbering = briefing.numbering()
+        self.by_id = {a.id: a for a in briefing.sources}
         self.full = layout.in_full(len(briefing.stories))
         self.translated = {(t.story_id, t.lang): t.text for t in briefing.translated_titles}
         self.extractive = briefing.provenance.engine == "extractive"
@@ -451,7 +452,7 @@ class _Outline:
         who = []
         if point.speaker:
             who.append(isolate(clean(point.speaker), lang))
-        article = next((a for a in self.b.sources if a.id == point.quote_of), None)
+        article = self.by_id.get(point.quote_of or "")
         if article is not None:
             who.append(isolate(outlet(article, lang), lang))
         if who:
@@ -623,7 +624,7 @@ class _Outline:
                 yield Block("paragraph", (Span(_QUARANTINED[lang]),), lang, appendix=True)
             for item in b.quarantined:
                 number = self.numbering.get(item.article_id)
-                article = next((a for a in b.sources if a.id == item.article_id), None)
+                article = self.by_id.get(item.article_id)
                 who = (
                     [Span(f"[{number}]", "cite", f"source-{number}")]
                     if number
