@@ -337,3 +337,12 @@ def test_wire_has_no_link_but_keeps_its_text() -> None:
         r.target_ref for r in document.part.rels.values() if r.reltype.endswith("/hyperlink")
     ]
     assert all(t.startswith("https://") for t in targets)
+
+
+def test_table_properties_come_in_schema_order(document: Document) -> None:
+    order = ["tblStyle", "tblpPr", "tblOverlap", "bidiVisual", "tblStyleRowBandSize",
+             "tblStyleColBandSize", "tblW", "jc", "tblLayout", "tblLook"]  # fmt: skip
+    for tbl_pr in document.element.body.iter(qn("w:tblPr")):
+        names = [c.tag.split("}")[1] for c in tbl_pr]
+        assert "bidiVisual" in names  # the Arabic-first document's table reads right to left
+        assert names == sorted(names, key=order.index), names

@@ -404,8 +404,9 @@ class _Writer:
         """The technical details as a compact two-column table: key, value."""
         rtl = rows[0].rtl
         out = [
-            '<w:tbl><w:tblPr><w:tblStyle w:val="TableGrid"/><w:tblW w:w="5000" w:type="pct"/>'
-            + ("<w:bidiVisual/>" if rtl else "")
+            '<w:tbl><w:tblPr><w:tblStyle w:val="TableGrid"/>'
+            + ("<w:bidiVisual/>" if rtl else "")  # schema order: before tblW
+            + '<w:tblW w:w="5000" w:type="pct"/>'
             + '</w:tblPr><w:tblGrid><w:gridCol w:w="2600"/><w:gridCol w:w="6400"/></w:tblGrid>'
         ]
         for block in rows:
