@@ -113,13 +113,14 @@ def test_every_url_is_a_clickable_link_with_a_short_form_and_unsafe_ones_are_not
         rel.rId: rel.target_ref for rel in rels.values() if rel.reltype.endswith("/hyperlink")
     }
     assert set(external.values()) == {
+        "http://127.0.0.1:8080/v1",  # the endpoint, in the appendix's table
         "https://www.alikhbariah.com/news/2026/02/10/coalition",
         "https://www.reuters.com/world/middle-east/syria-joins-coalition_2026-02-10/",
         "https://www.enabbaladi.net/123456",
     }
     shown = [
         visible(_text(link))
-        for p in _body_paragraphs(document)
+        for p in _until_appendix(document)
         for link in p.iter(qn("w:hyperlink"))
         if link.get(qn("r:id"))
     ]
@@ -336,7 +337,8 @@ def test_wire_has_no_link_but_keeps_its_text() -> None:
     targets = [
         r.target_ref for r in document.part.rels.values() if r.reltype.endswith("/hyperlink")
     ]
-    assert all(t.startswith("https://") for t in targets)
+    assert all(t.startswith(("https://", "http://127.0.0.1")) for t in targets)
+    assert not any("data:" in t for t in targets)
 
 
 def test_table_properties_come_in_schema_order(document: Document) -> None:
@@ -346,3 +348,13 @@ def test_table_properties_come_in_schema_order(document: Document) -> None:
         names = [c.tag.split("}")[1] for c in tbl_pr]
         assert "bidiVisual" in names  # the Arabic-first document's table reads right to left
         assert names == sorted(names, key=order.index), names
+
+
+def test_every_url_anywhere_in_the_document_is_inside_a_hyperlink(document: Document) -> None:
+    found = 0
+    for t in document.element.body.iter(qn("w:t")):
+        if re.search(r"https?://|mailto:", t.text or ""):
+            found += 1
+            ancestors = {a.tag for a in t.iterancestors()}
+            assert qn("w:hyperlink") in ancestors, t.text
+    assert found >= 1

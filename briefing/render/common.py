@@ -350,6 +350,27 @@ def safe_url(url: str | None) -> str | None:
     return quote(text, safe=":/?#[]@!$&'*+,;=%~-._").replace("(", "%28").replace(")", "%29")
 
 
+_URL_IN_TEXT = re.compile('(?:https?://|mailto:)[^\\s<>"«»⁦-⁩]*[^\\s<>"«»⁦-⁩.,;:!?)\\]}\'’”]')
+
+
+def url_pieces(text: str) -> list[tuple[str, str | None]]:
+    """``text`` cut around the http, https and mailto URLs it holds: (piece, href) with
+    href None for plain text, so that every such URL a document shows is a live link."""
+    pieces: list[tuple[str, str | None]] = []
+    pos = 0
+    for match in _URL_IN_TEXT.finditer(text):
+        href = safe_url(match.group(0))
+        if href is None:
+            continue
+        if match.start() > pos:
+            pieces.append((text[pos : match.start()], None))
+        pieces.append((match.group(0), href))
+        pos = match.end()
+    if pos < len(text):
+        pieces.append((text[pos:], None))
+    return pieces
+
+
 def short_url(url: str) -> str:
     """A short readable form of a link: the site, and ``/…`` when there is a path
     (``reuters.com/…``). Never a long Arabic slug that a line would break apart."""

@@ -36,7 +36,7 @@ from docx.text.paragraph import Paragraph
 from docx.text.run import Run
 
 from ..models import Briefing, Lang
-from .common import Block, Layout, Span, format_date, is_rtl, label
+from .common import Block, Layout, Span, format_date, is_rtl, label, url_pieces
 from .outline import outline
 
 LATIN_FONT = "Calibri"
@@ -303,9 +303,21 @@ class _Writer:
                 )  # fmt: skip
                 out.append(f'<w:hyperlink {where} w:history="1">{runs}</w:hyperlink>')
             else:
-                out.append(
-                    self._runs(span.text, lang, size, run_color, italic, run_bold, highlight, False)
-                )
+                for piece, href in url_pieces(span.text):
+                    if href:  # a URL in running text is a live link too
+                        runs = self._runs(
+                            piece, lang, size, LINK_COLOR, italic, run_bold, highlight, True
+                        )
+                        out.append(
+                            f'<w:hyperlink r:id="{self._url_id(href)}" w:history="1">{runs}'
+                            "</w:hyperlink>"
+                        )
+                    else:
+                        out.append(
+                            self._runs(
+                                piece, lang, size, run_color, italic, run_bold, highlight, False
+                            )
+                        )
         return "".join(out)
 
     def _runs(

@@ -14,7 +14,7 @@ import html
 from itertools import groupby
 
 from ..models import Briefing
-from .common import Block, Layout, Span, format_date, is_rtl, label, safe_url
+from .common import Block, Layout, Span, format_date, is_rtl, label, safe_url, url_pieces
 from .outline import outline
 
 _CSS = """
@@ -137,10 +137,20 @@ def _spans(spans: tuple[Span, ...]) -> str:
         elif span.kind == "flag":
             out.append(f' <span class="flag">{_esc(span.text.strip())}</span>')
         elif span.kind == "muted":
-            out.append(f'<span class="muted">{text}</span>')
+            out.append(f'<span class="muted">{_linked(span.text)}</span>')
         else:
-            out.append(text)
+            out.append(_linked(span.text))
     return "".join(out)
+
+
+def _linked(text: str) -> str:
+    """Plain text, escaped, with the http, https and mailto URLs in it as links."""
+    return "".join(
+        f'<a href="{html.escape(href, quote=True)}" dir="ltr">{_esc(piece)}</a>'
+        if href
+        else _esc(piece)
+        for piece, href in url_pieces(text)
+    )
 
 
 def _esc(text: str) -> str:

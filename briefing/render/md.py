@@ -16,7 +16,7 @@ import re
 from itertools import groupby
 
 from ..models import Briefing
-from .common import Block, Layout, Span, safe_url
+from .common import Block, Layout, Span, safe_url, url_pieces
 from .outline import outline
 
 # Characters that mean something anywhere in a line. "<" and "&" become entities
@@ -103,8 +103,16 @@ def _spans(spans: tuple[Span, ...]) -> str:
         elif span.kind == "flag":
             out.append(f" ***{_escape(span.text.strip())}***")
         else:
-            out.append(text)
+            out.append(_linked(span.text))
     return _line_start("".join(out))
+
+
+def _linked(text: str) -> str:
+    """Plain text, escaped, with the http, https and mailto URLs in it as links."""
+    return "".join(
+        f"[{_escape(piece)}]({href})" if href else _escape(piece)
+        for piece, href in url_pieces(text)
+    )
 
 
 def _escape(text: str) -> str:
