@@ -38,7 +38,7 @@ blockquote { margin: .5rem 1.5rem; font-style: italic; }
 .cite { white-space: nowrap; font-size: .9em; }
 .flag { color: #b00020; font-weight: 600; }
 .flagged { background: #fff4c2; }
-.appendix { font-size: .92em; }
+:is(p, ul, table).appendix { font-size: .92em; }
 table { border-collapse: collapse; font-size: .9em; }
 td { border: 1px solid #ccc; padding: .2rem .5rem; vertical-align: top; }
 @media print { .page-break { break-before: page; } }
