@@ -149,6 +149,33 @@ def cli() -> None:
     help="Key points per story and language [default: 6].",
 )
 @click.option(
+    "--top",
+    type=click.IntRange(min=0),
+    default=None,
+    metavar="N",
+    help="Stories written in full; the rest get one line each under 'Also reported' "
+    "(the JSON keeps every story in full; the LLM is sent only these) [default: 10; 0 = all].",
+)
+@click.option(
+    "--lang",
+    "lang",
+    type=click.Choice(["ar", "en", "ar,en", "en,ar"], case_sensitive=False),
+    default=None,
+    help="The documents' language(s): ar, en, or both, the first leading [default: ar,en].",
+)
+@click.option(
+    "--page-size",
+    type=click.Choice(["a4", "letter"], case_sensitive=False),
+    default=None,
+    help="Word page size [default: a4].",
+)
+@click.option(
+    "--arabic-font",
+    default=None,
+    metavar="NAME",
+    help="Word's font for Arabic text; pick one your readers have [default: Arial].",
+)
+@click.option(
     "--date",
     "briefing_date",
     metavar="YYYY-MM-DD",
@@ -197,6 +224,10 @@ def make(
     concurrency: int | None,
     max_attempts: int | None,
     max_points: int | None,
+    top: int | None,
+    lang: str | None,
+    page_size: str | None,
+    arabic_font: str | None,
     briefing_date: str | None,
     dry_run: bool,
     no_cache: bool,
@@ -229,6 +260,10 @@ def make(
                 "max_attempts": max_attempts,
                 "strict": strict or None,
                 "check": False if no_check else None,
+                "top": top,
+                "lang": lang,
+                "page_size": page_size,
+                "arabic_font": arabic_font,
             },
         )
         options = MakeOptions(
@@ -244,6 +279,10 @@ def make(
             use_cache=not no_cache,
             strict=settings.strict,
             include_briefings=include_briefings,
+            top=settings.top,
+            langs=tuple(settings.lang.split(",")),
+            page_size=settings.page_size,
+            arabic_font=settings.arabic_font,
         )
         with _progress(quiet) as progress:
             result = run(options, progress=progress)
@@ -271,7 +310,9 @@ def make(
             + (f"; {failed} failed" if failed else "")
             + (f"; {len(result.problems)} problems listed above" if result.problems else ""),
         )
-    if b is not None and b.stories and all(d.status == "failed" for d in b.stories):
+    # the stories the chosen engine wrote (with an LLM, the --top ones; the rest are offline)
+    tried = [d for d in b.stories if d.engine == b.provenance.engine] if b is not None else []
+    if tried and all(d.status == "failed" for d in tried):
         _err("brief: error: every story failed; the briefing written lists why.")
         sys.exit(3)
 
@@ -301,6 +342,11 @@ def _print_plan(plan: object) -> None:
         total += "; no price known for this model (set price_input_per_mtok and "
         total += "price_output_per_mtok under [llm] in brief.toml)"
     _out(total)
+    if plan.not_sent:
+        _out(
+            f"{_plural(plan.not_sent, 'other story is', 'other stories are')} not sent to the "
+            "model (--top): one line each in the documents, in full in the JSON, made offline."
+        )
 
 
 @contextlib.contextmanager

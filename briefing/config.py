@@ -109,6 +109,10 @@ class LLMSettings(BaseModel):
         return PRICES.get(self.model)
 
 
+LANG_CHOICES = ("ar", "en", "ar,en", "en,ar")
+PAGE_SIZES = ("a4", "letter")
+
+
 class Settings(BaseModel):
     model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
@@ -116,6 +120,31 @@ class Settings(BaseModel):
     output: str = Field(default="briefings", min_length=1)
     formats: list[str] = ["md", "docx"]
     max_points: int = Field(default=6, ge=1, le=20)
+    top: int = Field(default=10, ge=0)  # stories written in full; 0 = all
+    lang: str = "ar,en"  # the document's languages: ar, en, ar,en or en,ar
+    page_size: str = "a4"  # Word page: a4 or letter
+    arabic_font: str = Field(default="Arial", min_length=1, max_length=64)
+
+    @field_validator("lang", mode="before")
+    @classmethod
+    def _lang(cls, value: Any) -> Any:
+        if isinstance(value, list):
+            value = ",".join(str(v) for v in value)
+        if isinstance(value, str):
+            value = ",".join(p.strip().lower() for p in value.split(",") if p.strip())
+            if value not in LANG_CHOICES:
+                raise ValueError(f"must be one of {', '.join(LANG_CHOICES)}")
+        return value
+
+    @field_validator("page_size", mode="before")
+    @classmethod
+    def _page_size(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            value = value.strip().lower()
+            if value not in PAGE_SIZES:
+                raise ValueError(f"must be one of {', '.join(PAGE_SIZES)}")
+        return value
+
     prompts: dict[str, int] = {}
     cache: bool = True
     strict: bool = False  # a story with a point failing a check fails instead

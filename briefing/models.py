@@ -273,6 +273,17 @@ class Quarantined:
 
 
 @dataclass(frozen=True, slots=True)
+class TranslatedTitle:
+    """A story's title put into another language by the model (the ``headlines`` prompt),
+    for the one-line entries of stories not written in full; always shown as
+    machine-translated."""
+
+    story_id: str
+    lang: Lang
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
 class Briefing:
     """The finished briefing, ready to render.
 
@@ -289,6 +300,7 @@ class Briefing:
     duplicates: tuple[Duplicate, ...] = ()
     problems: tuple[Problem, ...] = field(default=())
     quarantined: tuple[Quarantined, ...] = ()
+    translated_titles: tuple[TranslatedTitle, ...] = ()
 
     def numbering(self) -> dict[str, int]:
         """Article id -> the 1-based number it is cited by (``[n]``) in the sources list."""

@@ -57,10 +57,10 @@ def test_seed_is_one_story_with_every_point_cited(seed_run) -> None:
     bullets = [line for line in md.splitlines() if line.startswith("- «")]
     assert 3 <= len(bullets) <= 6
     for line in bullets:
-        numbers = [int(n) for n in re.findall(r"\[(\d+)\]", line)]
+        numbers = [int(n) for n in re.findall(r"\(#source-(\d+)\)", line)]
         assert numbers and all(1 <= n <= 5 for n in numbers)
     for n in range(1, 6):
-        assert f"\n{n}\\. " in md  # the sources list resolves every number
+        assert f'\n<a id="source-{n}"></a>{n}\\. ' in md  # every number resolves
 
 
 def test_seed_json_lists_story_article_ids_and_input_hashes(seed_run) -> None:

@@ -25,6 +25,7 @@ RELEASED = {
     "story.v2.md": "0aed0d8c82093e4b75a2b175243b5f7a6103c63d24fc9f483577adfbca49a046",
     "merge.v2.md": "4836d13bd794ce071578e9a371d2576f987bcf079e46a7a212cd858c5597c083",
     "check.v1.md": "d1621b3eca559bccdb933c4c5c58c4c4fd6047ab75ea0998b6d0a0c34cf7e9e2",
+    "headlines.v1.md": "9b724c35242019829801d8e50135887bc9c47bff049e97622dd5f2c2e38c18f9",
 }
 
 GOOD = """\
@@ -109,6 +110,7 @@ def test_shipped_prompts_list_and_latest() -> None:
     found = [(p.id, p.version, p.output) for p in prompts.list_prompts(SHIPPED)]
     assert found == [
         ("check", 1, "CheckAnswer"),
+        ("headlines", 1, "HeadlinesAnswer"),
         ("merge", 1, "StoryAnswer"),
         ("merge", 2, "StoryAnswer"),
         ("overview", 1, "OverviewAnswer"),
@@ -122,6 +124,7 @@ def test_shipped_prompts_list_and_latest() -> None:
     )
     assert prompts.load("story").inputs == ("articles", "article_ids", "schema", "max_points")
     assert prompts.load("overview").inputs == ("stories", "schema")
+    assert prompts.load("headlines").inputs == ("headlines", "language", "schema")
 
 
 @pytest.mark.parametrize(

@@ -74,3 +74,25 @@ def test_article_text_is_escaped() -> None:
     briefing = dataclasses.replace(briefing, sources=(evil, *briefing.sources[1:]))
     page = render_html.render(briefing)
     assert "<script>" not in page and "&lt;script&gt;" in page and "&amp; co" in page
+
+
+def test_front_page_links_to_stories_and_stories_have_anchors() -> None:
+    page = render_html.render(sample_briefing())
+    assert re.findall(r'href="#(story-\d+)"', page)
+    for target in set(re.findall(r'href="#(story-\d+)"', page)):
+        assert f'id="{target}"' in page
+
+
+def test_only_http_https_and_mailto_become_links() -> None:
+    page = render_html.render(sample_briefing())
+    hrefs = re.findall(r'href="([^"]*)"', page)
+    assert hrefs and all(h.startswith(("#", "http://", "https://", "mailto:")) for h in hrefs)
+    assert "javascript:alert(document.cookie)" in page  # shown as text
+    assert 'href="javascript' not in page.lower()
+
+
+def test_flagged_point_shows_a_mark_and_its_reason_in_its_language() -> None:
+    page = render_html.render(sample_briefing())
+    assert '<span class="flag">⚠ the number 40 is not in the cited sources</span>' in page
+    assert '<span class="flag">⚠ الرقم 40 غير موجود في المصادر المذكورة</span>' in page
+    assert page.count('class="flagged"') >= 2

@@ -53,6 +53,7 @@ class Engine:
     run_id: str
     max_points: int = 6  # key points kept per language (the prompt asks for 3 to 7)
     base_url: str | None = None
+    headlines_prompt: Prompt | None = None
     used: list[PromptRef] = field(default_factory=list)
     check_prompt: Prompt | None = None  # the model check of each point; None: not checked
 
@@ -105,6 +106,30 @@ def overview(digests: Sequence[StoryDigest], engine: Engine) -> tuple[Section, .
         Section(lang="ar", headline=None, summary=Point(result.ar, ())),
         Section(lang="en", headline=None, summary=Point(result.en, ())),
     )
+
+
+def headlines(titles: Sequence[tuple[int, str]], lang: str, engine: Engine) -> dict[int, str]:
+    """Numbered headlines translated into ``lang`` in one call (``headlines`` prompt),
+    cached and logged like every call; {number: translation}. Raises ``LLMError`` or
+    ``AnswerError`` when it cannot be done, so the caller keeps the original titles."""
+    from . import headlines as headline_answers
+
+    if not titles or engine.headlines_prompt is None:
+        return {}
+    values = {
+        "headlines": "\n".join(f"[{n}] {' '.join(title.split())}" for n, title in titles),
+        "language": headline_answers.NAMES.get(lang, lang),
+        "schema": _schema("HeadlinesAnswer"),
+    }
+    result = _ask(
+        engine,
+        engine.headlines_prompt,
+        values,
+        "HeadlinesAnswer",
+        {"numbers": {n for n, _ in titles}},
+        story_id=None,
+    )
+    return {h.n: h.text for h in result.headlines}
 
 
 # --- calls ---------------------------------------------------------------------------

@@ -30,7 +30,9 @@ from ..models import (
     Section,
     Story,
     StoryDigest,
+    TranslatedTitle,
 )
+from ..render.common import Layout
 from ..render.output import write_all
 from ..sources import clean, ingest
 from ..stories import dedup, group
@@ -107,6 +109,7 @@ def make(options: MakeOptions, progress: Progress | None = None) -> MakeResult:
     )
 
     overview: tuple[Section, ...] = ()
+    translated: tuple[TranslatedTitle, ...] = ()
     if engine == "llm":
         if options.max_points > 7:
             problems.append(
@@ -116,15 +119,22 @@ def make(options: MakeOptions, progress: Progress | None = None) -> MakeResult:
                 )
             )
         llm = LLMRun(options)
-        packed = [llm.pack(story) for story in stories]
+        # Only the stories written in full go to the model; the others get an offline
+        # digest (one line in the documents, in full in the JSON), at no cost.
+        in_full = len(stories) if options.top <= 0 else min(options.top, len(stories))
+        packed = [llm.pack(story) for story in stories[:in_full]]
         if options.dry_run:
-            plan = llm.plan(packed)
+            plan = llm.plan(packed, not_sent=len(stories) - in_full)
             return MakeResult(None, (), None, tuple(problems), plan)
-        digests, found = _verified(llm.generate_all(packed, report), quarantined)
+        generated = llm.generate_all(packed, report)
+        rest = [_extract(story, options) for story in stories[in_full:]]
+        digests, found = _verified([*generated, *rest], quarantined)
         problems.extend(found)
-        digests = llm.check_all(digests, packed, report)
-        overview, overview_problem = llm.overview(digests)
+        digests = [*llm.check_all(digests[:in_full], packed, report), *digests[in_full:]]
+        overview, overview_problem = llm.overview(digests[:in_full])
         problems.extend(overview_problem)
+        translated, translate_problems = llm.translate_titles(digests[in_full:], options.langs)
+        problems.extend(translate_problems)
         provenance_extra = llm.provenance()
         notice = llm_notice(options.settings.llm.model)
     else:
@@ -161,6 +171,7 @@ def make(options: MakeOptions, progress: Progress | None = None) -> MakeResult:
         duplicates=deduped.duplicates,
         problems=tuple(problems),
         quarantined=quarantined,
+        translated_titles=translated,
     )
     written, stdout = _write(briefing, options)
     return MakeResult(briefing, written, stdout, tuple(problems))
@@ -246,6 +257,14 @@ def _check_options(options: MakeOptions) -> None:
         raise ConfigError("-o - writes one document to stdout: pick one --format.")
     if options.max_points < 1:
         raise ConfigError("--max-points must be 1 or more.")
+    if options.top < 0:
+        raise ConfigError("--top must be 0 (every story in full) or more.")
+    if ",".join(options.langs) not in ("ar", "en", "ar,en", "en,ar"):
+        raise ConfigError(
+            f"Unknown language choice {','.join(options.langs)!r}: use --lang ar, en or ar,en."
+        )
+    if options.page_size not in ("a4", "letter"):
+        raise ConfigError(f"Unknown page size {options.page_size!r}: use --page-size a4 or letter.")
     if options.briefing_date is not None:
         try:
             date.fromisoformat(options.briefing_date)
@@ -300,33 +319,46 @@ def _sources(stories: Sequence[Story]) -> tuple[Article, ...]:
     return tuple(seen.values())
 
 
-def _render(briefing: Briefing, fmt: str) -> bytes:
+def layout_of(options: MakeOptions) -> Layout:
+    """How the documents are laid out, from the options."""
+    return Layout(
+        top=options.top,
+        langs=options.langs,
+        page_size=options.page_size,
+        arabic_font=options.arabic_font,
+    )
+
+
+def _render(briefing: Briefing, fmt: str, layout: Layout | None = None) -> bytes:
+    layout = layout or Layout()
     if fmt == "md":
         from ..render import md as render_md
 
-        return render_md.render(briefing).encode("utf-8")
+        return render_md.render(briefing, layout).encode("utf-8")
     if fmt == "json":
         from ..render import json as render_json
 
-        return render_json.render(briefing).encode("utf-8")
+        return render_json.render(briefing, layout).encode("utf-8")
     if fmt == "html":
         from ..render import html as render_html
 
-        return render_html.render(briefing).encode("utf-8")
+        return render_html.render(briefing, layout).encode("utf-8")
     from ..render import docx as render_docx
 
-    return render_docx.render(briefing)
+    return render_docx.render(briefing, layout)
 
 
 def _write(briefing: Briefing, options: MakeOptions) -> tuple[tuple[Path, ...], bytes | None]:
+    layout = layout_of(options)
     if options.out_dir == "-":
-        return (), _render(briefing, options.formats[0])
+        return (), _render(briefing, options.formats[0], layout)
     out = Path(options.out_dir)
     # Every format rendered first, then written together under the folder's lock (shared
     # with the daily run): a folder never mixes two runs, and a failed write replaces
     # nothing.
     rendered = [
-        (out / f"briefing-{briefing.date}.{fmt}", _render(briefing, fmt)) for fmt in options.formats
+        (out / f"briefing-{briefing.date}.{fmt}", _render(briefing, fmt, layout))
+        for fmt in options.formats
     ]
     try:
         with hold(out, command="brief make"):

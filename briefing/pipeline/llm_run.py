@@ -14,7 +14,15 @@ from typing import Any
 from .. import __version__
 from ..config import api_key
 from ..errors import LLMFatalError
-from ..models import Notice, PackedStory, Problem, Section, Story, StoryDigest
+from ..models import (
+    Notice,
+    PackedStory,
+    Problem,
+    Section,
+    Story,
+    StoryDigest,
+    TranslatedTitle,
+)
 from .options import MakeOptions, Progress
 
 log = logging.getLogger(__name__)
@@ -25,10 +33,10 @@ CHECK_POINTS_ESTIMATE = 1500  # tokens of the points and evidence a model check 
 
 def llm_notice(model: str) -> Notice:
     return Notice(
-        en=f"Written by the language model {model} from the cited sources, in Arabic and "
-        "English. Check key points against their sources before relying on them.",
-        ar=f"كتب هذا الموجز النموذج اللغوي {model} بالعربية والإنجليزية استناداً إلى المصادر "
-        "المشار إليها. راجِع النقاط الرئيسية في مصادرها قبل الاعتماد عليها.",
+        en=f"Written by the language model {model} from the cited sources. Check key points "
+        "against their sources before relying on them.",
+        ar=f"كتب هذا الموجز النموذج اللغوي {model} استناداً إلى المصادر المشار إليها. راجِع "
+        "النقاط الرئيسية في مصادرها قبل الاعتماد عليها.",
     )
 
 
@@ -55,6 +63,7 @@ class Plan:
     tokenizer: str
     calls: tuple[PlannedCall, ...]
     prices: tuple[float, float] | None  # USD per million tokens (input, output)
+    not_sent: int = 0  # stories beyond --top: not sent, one line each in the documents
 
     @property
     def input_tokens(self) -> int:
@@ -85,6 +94,7 @@ class LLMRun:
         merge_prompt = _optional_prompt(prompts, "merge", pins.get("merge"))
         overview_prompt = _optional_prompt(prompts, "overview", pins.get("overview"))
         check_prompt = _optional_prompt(prompts, "check", pins.get("check")) if s.check else None
+        headlines_prompt = _optional_prompt(prompts, "headlines", pins.get("headlines"))
         self.counter = counter_for(s.model)
         empty = story_prompt.render(articles="", article_ids="", schema="{}", max_points="7")
         from ..digest.answer import json_schema
@@ -125,6 +135,7 @@ class LLMRun:
             max_points=options.max_points,
             base_url=s.base_url,
             check_prompt=check_prompt,
+            headlines_prompt=headlines_prompt,
         )
         self.checked = 0  # points the model checked
 
@@ -133,7 +144,7 @@ class LLMRun:
 
         return pack.pack(story, self.budget, self.counter.count, self.counter.name)
 
-    def plan(self, packed: Sequence[PackedStory]) -> Plan:
+    def plan(self, packed: Sequence[PackedStory], not_sent: int = 0) -> Plan:
         checks = 1 if self.engine.check_prompt is not None else 0
         calls = tuple(
             PlannedCall(
@@ -150,7 +161,7 @@ class LLMRun:
             for n, p in enumerate(packed, start=1)
         )
         s = self.options.settings.llm
-        return Plan(s.model, self.counter.name, calls, s.prices())
+        return Plan(s.model, self.counter.name, calls, s.prices(), not_sent)
 
     def generate_all(self, packed: Sequence[PackedStory], report: Progress) -> list[StoryDigest]:
         from ..digest import generate
@@ -222,6 +233,42 @@ class LLMRun:
         )
         return results
 
+    def translate_titles(
+        self, digests: Sequence[StoryDigest], langs: Sequence[str]
+    ) -> tuple[tuple[TranslatedTitle, ...], list[Problem]]:
+        """The titles of the stories not written in full, translated in one batched call
+        into a one-language document's language where a title is in another. A failure
+        keeps the original titles (marked by language) and is reported."""
+        from ..digest import generate
+        from ..errors import BriefError
+        from ..text import detect_lang
+
+        if len(langs) != 1 or not digests:
+            return (), []
+        lang = langs[0]
+        wanted: list[tuple[int, str]] = []
+        ids: dict[int, str] = {}
+        for n, digest in enumerate(digests, start=1):
+            title = _own_title(digest)
+            if title and detect_lang(title) != lang:
+                wanted.append((n, title))
+                ids[n] = digest.story.id
+        if not wanted:
+            return (), []
+        try:
+            found = generate.headlines(wanted, lang, self.engine)
+        except LLMFatalError:
+            raise
+        except BriefError as exc:
+            return (), [
+                Problem(
+                    "headlines",
+                    f"the other stories' titles were not translated ({exc}); they are shown "
+                    "in their own language.",
+                )
+            ]
+        return tuple(TranslatedTitle(ids[n], lang, text) for n, text in found.items()), []
+
     def provenance(self) -> dict[str, object]:
         s = self.options.settings.llm
         return {
@@ -271,6 +318,14 @@ def _guarded(fn: Callable[..., StoryDigest], packed: PackedStory, engine: Any) -
             "llm",
             f"internal error ({type(exc).__name__}: {exc}); please report it with the input files",
         )
+
+
+def _own_title(digest: StoryDigest) -> str:
+    """The story's own title: its (extractive) headline, else its first article's title."""
+    for section in digest.sections:
+        if section.headline is not None and section.headline.text.strip():
+            return section.headline.text
+    return digest.story.articles[0].title if digest.story.articles else ""
 
 
 def failed_digest(story: Story, engine: str, error: str) -> StoryDigest:

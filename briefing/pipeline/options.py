@@ -29,3 +29,7 @@ class MakeOptions:
     use_cache: bool = True
     strict: bool = False  # fail a story whose points fail a check, instead of flagging
     include_briefings: bool = False  # read briefings brief wrote as articles too
+    top: int = 10  # stories written in full (and sent to the LLM); 0 = all
+    langs: tuple[str, ...] = ("ar", "en")  # the documents' languages, first leads
+    page_size: str = "a4"  # Word: a4 or letter
+    arabic_font: str = "Arial"  # Word: the complex-script font

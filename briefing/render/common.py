@@ -1,99 +1,122 @@
-"""What the Markdown and Word renderers share: the outline of a briefing, as blocks.
+"""What every document renderer shares: the layout options, the block and span values
+an outline is made of, the reader's wording in Arabic and English, dates, counts and
+links. Not a stage.
 
-Not a stage. ``outline(briefing)`` lays the briefing out once, in reading order, as
-flat ``Block`` values (headings, paragraphs, bullets, source entries, provenance
-fields), each with its language; a renderer only decides how a block looks. The
-labels, the citation strings ``[n]``, the source lines and the provenance rows live
-here so that both documents say the same thing. (``render_json`` writes data, not
-lines, and needs none of this.)
+``outline.outline(briefing, layout)`` lays the briefing out once, in reading order, as
+flat ``Block`` values; Markdown, HTML and Word only decide how a block looks, so the
+three say the same thing. (``render_json`` writes data, not lines.)
+
+Bidirectional text: in text formats (Markdown, HTML) a left-to-right piece inside a
+right-to-left line (a URL, a citation, a Latin name) is wrapped in a Unicode isolate
+(LRI … PDI), and an outlet name of unknown direction in FSI … PDI, so it keeps its own
+order and cannot pull its neighbours along. Dates in Arabic lines are always written
+``10 فبراير 2026`` (day, month name, year, joined by no-break spaces): no hyphen to
+reverse or to break a line at, and the same style everywhere in the document.
 """
 
 from __future__ import annotations
 
-import logging
+import functools
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 from typing import Literal
+from urllib.parse import quote, urlsplit
 
-from ..models import (
-    Article,
-    Briefing,
-    Duplicate,
-    Lang,
-    Point,
-    Problem,
-    Provenance,
-    Section,
-    StoryDigest,
-)
-
-logger = logging.getLogger(__name__)
+from ..models import Article, Lang, Point
 
 RLM = "\u200f"  # RIGHT-TO-LEFT MARK
-LRI, PDI = "\u2066", "\u2069"  # LEFT-TO-RIGHT ISOLATE ... POP DIRECTIONAL ISOLATE
+LRI, RLI, FSI, PDI = "\u2066", "\u2067", "\u2068", "\u2069"  # isolates
 WJ = "\u2060"  # WORD JOINER: no line break between citations
 NBSP = "\u00a0"
 RTL_LANGS = frozenset({"ar", "fa", "ur", "he", "ps", "ckb", "sd", "ug", "yi", "dv"})
 
-_LABELS: dict[str, dict[str, str]] = {
-    "en": {
-        "title": "Briefing",
-        "notice": "Note:",
-        "overview": "Overview",
-        "story": "Story",
-        "disagreements": "Disagreements",
-        "failed": "This story could not be summarised:",
-        "articles": "Articles:",
-        "trimmed": "Cut before sending to the model (sentences other articles repeat go first):",
-        "notes": "Notes on inputs",
-        "sources": "Sources",
-        "provenance": "Provenance",
-        "unknown_outlet": "Unknown outlet",
-        "duplicate": "Dropped duplicate:",
-        "same_as": "same as",
-        "exact": "exact",
-        "near": "near, similarity",
-        "error": "Error:",
-    },
-    "ar": {
-        "title": "الموجز",
-        "notice": "تنبيه:",
-        "failed": "تعذّر تلخيص هذا الخبر.",
-        "articles": "المقالات:",
-        "trimmed": "حُذف قبل الإرسال إلى النموذج (الجمل التي تكررها مقالات أخرى أولاً):",
-        "disagreements": "نقاط الخلاف",
-        "unknown_outlet": "مصدر غير معروف",
-        "duplicate": "نسخة مكررة حُذفت:",
-        "same_as": "مطابقة لـ",
-        "exact": "تطابق تام",
-        "near": "تشابه كبير،",
-    },
-}
+LANG_CHOICES = ("ar", "en", "ar,en", "en,ar")
+PAGE_SIZES = ("a4", "letter")
+DEFAULT_ARABIC_FONT = "Arial"  # Arabic glyphs in Word (Windows, macOS) and LibreOffice
+SAFE_SCHEMES = ("http", "https", "mailto")
 
-SpanKind = Literal["text", "label", "cite", "url"]
-BlockKind = Literal["heading", "paragraph", "bullet", "note", "notice", "source", "field"]
+
+@dataclass(frozen=True, slots=True)
+class Layout:
+    """How a briefing is laid out: which stories in full, which languages, the page."""
+
+    top: int = 10  # stories written in full; the rest get one line each; 0 = all
+    langs: tuple[Lang, ...] = ("ar", "en")  # the document's languages, first leads
+    page_size: str = "a4"  # Word only: "a4" or "letter"
+    arabic_font: str = DEFAULT_ARABIC_FONT  # Word only: the complex-script font
+
+    @property
+    def primary(self) -> Lang:
+        return self.langs[0]
+
+    @property
+    def bilingual(self) -> bool:
+        return len(self.langs) > 1
+
+    def in_full(self, count: int) -> int:
+        """How many of ``count`` stories are written in full."""
+        return count if self.top <= 0 else min(self.top, count)
+
+
+def parse_langs(value: str) -> tuple[Lang, ...]:
+    """``"ar"``, ``"en"``, ``"ar,en"`` or ``"en,ar"`` as a tuple; ValueError otherwise."""
+    langs = tuple(part.strip().lower() for part in value.split(",") if part.strip())
+    if ",".join(langs) not in LANG_CHOICES:
+        raise ValueError(f"unknown language choice {value!r}: use one of {', '.join(LANG_CHOICES)}")
+    return langs
+
+
+SpanKind = Literal["text", "label", "cite", "url", "link", "flag", "muted"]
+BlockKind = Literal[
+    "title",  # the document's title (Heading 1)
+    "subtitle",  # the title in the second language, or a date line under it
+    "heading",
+    "subhead",  # a story's headline in its second language, introducing that part
+    "paragraph",
+    "meta",  # a story's plain counts line
+    "bullet",
+    "quote",
+    "item",  # a numbered front-page entry; ``level`` is its number
+    "item_alt",  # the same entry in the second language, under it
+    "compact",  # one line for a story not written in full
+    "note",
+    "notice",
+    "source",  # ``level`` is the source number
+    "field",  # appendix table row: a label span, then the value
+]
 
 
 @dataclass(frozen=True, slots=True)
 class Span:
-    """A piece of a line. ``text`` comes from articles or the tool and is escaped by
-    the renderer; ``label`` is tool wording shown bold; ``cite`` is ``[n]`` markup
-    and ``url`` a link, both shown as they are."""
+    """A piece of a line. ``text`` is escaped by the renderer. ``label`` is tool wording
+    shown bold; ``cite`` is ``[n]`` linking to ``target`` (a source anchor); ``link`` is
+    text linking to an anchor in the document; ``url`` is an external link to
+    ``target`` (only http, https and mailto ever become one); ``flag`` is the visible
+    mark and reason after a flagged point (Word shows a comment instead); ``muted`` is
+    secondary text."""
 
     text: str
     kind: SpanKind = "text"
+    target: str = ""
 
 
 @dataclass(frozen=True, slots=True)
 class Block:
-    """One paragraph-level element. ``level`` is the heading level (1-4) for a
-    heading and the source number for a source entry."""
+    """One paragraph-level element. ``level`` is the heading level for a heading, the
+    number for a numbered entry or a source. ``anchor`` names the place others link to.
+    ``comment`` is what a Word comment on a flagged point holds."""
 
     kind: BlockKind
     spans: tuple[Span, ...]
     lang: Lang = "en"
     level: int = 0
+    anchor: str = ""
+    comment: str = ""
+    flagged: bool = False
+    page_break: bool = False  # start a new page before it (Word)
+    appendix: bool = False  # part of "About this briefing"
 
     @property
     def rtl(self) -> bool:
@@ -104,48 +127,281 @@ class Block:
         return "".join(span.text for span in self.spans)
 
 
+@functools.lru_cache(maxsize=64)
 def is_rtl(lang: Lang) -> bool:
     """Whether text in this language is written right to left."""
     return lang.split("-")[0].casefold() in RTL_LANGS
 
 
-def label(key: str, lang: Lang) -> str:
-    """Tool wording in the given language, English when there is no translation."""
-    return _LABELS.get(lang, {}).get(key) or _LABELS["en"][key]
+_ARABIC = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]")
+_LATIN = re.compile("[A-Za-z\u00c0-\u024f]")
 
 
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+def script_lang(text: str) -> Lang:
+    """``ar`` when most letters are right-to-left, else ``en``: how a name reads."""
+    rtl, ltr = len(_ARABIC.findall(text)), len(_LATIN.findall(text))
+    return "ar" if rtl > ltr else "en"
+
+
+def isolate(text: str, line_lang: Lang) -> str:
+    """``text`` wrapped so that it keeps its own direction inside a line of
+    ``line_lang``; left alone when it already reads the line's way."""
+    if not text:
+        return text
+    own = script_lang(text)
+    if _ARABIC.search(text) is None and _LATIN.search(text) is None:
+        # digits, dates, [n]: read left to right inside a right-to-left line
+        return f"{LRI}{text}{PDI}" if is_rtl(line_lang) else text
+    if is_rtl(own) == is_rtl(line_lang) and not (_ARABIC.search(text) and _LATIN.search(text)):
+        return text
+    return f"{FSI}{text}{PDI}"
+
+
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\u202a-\u202e\u2066-\u2069]")
 
 
 def clean(text: str) -> str:
-    """One line of text: control characters (which Word and XML refuse) removed, runs of
-    whitespace, line breaks included, made one space."""
-    return " ".join(_CONTROL.sub("", text).split())
+    """One line of text: control characters (which Word and XML refuse) and stray
+    directional controls removed, runs of whitespace made one space."""
+    return " ".join(_CONTROL.sub("", text or "").split())
 
 
-def short_hash(sha256: str) -> str:
-    return sha256[:12]
+def visible(text: str) -> str:
+    """The text as a reader sees it: joiners, marks and isolates gone, no-break spaces
+    as spaces (for tests and for comparing)."""
+    for invisible in (WJ, LRI, RLI, FSI, PDI, RLM):
+        text = text.replace(invisible, "")
+    return text.replace(NBSP, " ")
 
 
-def cite_numbers(ids: Iterable[str], numbering: dict[str, int]) -> tuple[int, ...]:
-    """The source numbers of the cited article ids, ascending and without repeats.
+# --- wording -------------------------------------------------------------------------
 
-    An id missing from the sources is left out and logged: the verify stage should
-    not let one through, and a wrong number would be worse than none.
-    """
-    numbers: set[int] = set()
-    for article_id in ids:
-        if article_id in numbering:
-            numbers.add(numbering[article_id])
-        else:
-            logger.warning("citation %r is not in the sources list; left out", article_id)
-    return tuple(sorted(numbers))
+LABELS: dict[str, dict[str, str]] = {
+    "en": {
+        "title": "Daily briefing",
+        "note": "Note:",
+        "overview": "Overview",
+        "top": "Top stories",
+        "stories": "Stories",
+        "also": "Also reported",
+        "sources": "Sources",
+        "about": "About this briefing",
+        "quotes": "Quotes",
+        "disagreements": "Where outlets differ",
+        "update": "Update",
+        "failed": "This story could not be summarised. Its sources are listed below:",
+        "unknown_outlet": "outlet not named",
+        "flagged": "Points to check",
+        "made": "How it was made",
+        "checks": "Checks",
+        "shortened": "Shortened for the model",
+        "failures": "Stories that could not be summarised",
+        "quarantined": "Passages addressed to an AI",
+        "inputs": "Notes on the input files and the run",
+        "duplicates": "Duplicate articles left out",
+        "details": "Technical details",
+        "translated": "machine-translated",
+        "in_ar": "in Arabic",
+        "in_en": "in English",
+        "page": "Page",
+        "of": "of",
+        "story": "Story",
+        "more": "Also reported (one line each):",
+        "articles_word": "articles",
+    },
+    "ar": {
+        "title": "الموجز اليومي",
+        "note": "تنبيه:",
+        "overview": "نظرة عامة",
+        "top": "أبرز الأخبار",
+        "stories": "الأخبار",
+        "also": "أخبار أخرى",
+        "sources": "المصادر",
+        "about": "حول هذا الموجز",
+        "quotes": "اقتباسات",
+        "disagreements": "نقاط الخلاف بين المصادر",
+        "update": "تحديث",
+        "failed": "تعذّر تلخيص هذا الخبر. مصادره مذكورة أدناه:",
+        "unknown_outlet": "مصدر غير مسمّى",
+        "flagged": "نقاط تحتاج إلى تحقّق",
+        "made": "كيف أُعدّ",
+        "checks": "التحقّق",
+        "shortened": "ما اختُصر قبل الإرسال إلى النموذج",
+        "failures": "أخبار تعذّر تلخيصها",
+        "quarantined": "مقاطع موجّهة إلى نظام ذكاء اصطناعي",
+        "inputs": "ملاحظات على ملفات الإدخال والتشغيل",
+        "duplicates": "مقالات مكررة استُبعدت",
+        "details": "تفاصيل تقنية",
+        "translated": "ترجمة آلية",
+        "in_ar": "بالعربية",
+        "in_en": "بالإنجليزية",
+        "page": "صفحة",
+        "of": "من",
+        "story": "الخبر",
+        "more": "أخبار أخرى (سطر لكل خبر):",
+        "articles_word": "مقالات",
+    },
+}
 
 
-def citation(ids: Iterable[str], numbering: dict[str, int]) -> str:
-    """``[1][3]`` for the cited article ids (empty when none resolves); a word joiner
-    between them keeps a group of citations on one line."""
-    return WJ.join(f"[{n}]" for n in cite_numbers(ids, numbering))
+def label(key: str, lang: Lang) -> str:
+    """Tool wording in the given language, English when there is no translation."""
+    return LABELS.get(lang, {}).get(key) or LABELS["en"][key]
+
+
+_MONTHS = {
+    "en": (
+        "January", "February", "March", "April", "May", "June", "July", "August",
+        "September", "October", "November", "December",
+    ),
+    "ar": (
+        "يناير", "فبراير", "مارس", "أبريل", "مايو", "يونيو", "يوليو", "أغسطس", "سبتمبر",
+        "أكتوبر", "نوفمبر", "ديسمبر",
+    ),
+}  # fmt: skip
+
+
+def _parse_day(iso: str) -> date | None:
+    try:
+        return date.fromisoformat(iso[:10])
+    except (ValueError, TypeError):
+        return None
+
+
+def format_date(iso: str | None, lang: Lang) -> str:
+    """``10 February 2026`` or ``10 فبراير 2026``: one style per language, whole (no-break
+    spaces), never a hyphenated date that a right-to-left line would reverse."""
+    day = _parse_day(iso or "")
+    if day is None:
+        return clean(iso or "")
+    months = _MONTHS["ar" if is_rtl(lang) else "en"]
+    return NBSP.join((str(day.day), months[day.month - 1], str(day.year)))
+
+
+def format_span(dates: Iterable[str], lang: Lang) -> str:
+    """A span of publication dates in plain words: one date, or first and last."""
+    days = sorted({d for d in (_parse_day(x) for x in dates) if d is not None})
+    if not days:
+        return ""
+    first, last = days[0], days[-1]
+    if first == last:
+        return format_date(first.isoformat(), lang)
+    if is_rtl(lang):
+        if (first.year, first.month) == (last.year, last.month):
+            return f"من {first.day} إلى {format_date(last.isoformat(), lang)}"
+        return (
+            f"من {format_date(first.isoformat(), lang)} إلى {format_date(last.isoformat(), lang)}"
+        )
+    if (first.year, first.month) == (last.year, last.month):
+        return f"{first.day}{WJ}–{WJ}{format_date(last.isoformat(), lang)}"
+    return f"{format_date(first.isoformat(), lang)}{NBSP}– {format_date(last.isoformat(), lang)}"
+
+
+def count(n: int, noun: str, lang: Lang) -> str:
+    """``3 outlets`` / ``3 مصادر``, with Arabic number agreement."""
+    if is_rtl(lang):
+        one, two, few, many = _AR_NOUNS[noun]
+        if n == 1:
+            return one
+        if n == 2:
+            return two
+        if 3 <= n % 100 <= 10:
+            return f"{n} {few}"
+        return f"{n} {many}"
+    singular, plural = _EN_NOUNS[noun]
+    return f"{n:,} {singular if n == 1 else plural}"
+
+
+_EN_NOUNS = {
+    "article": ("article", "articles"),
+    "outlet": ("outlet", "outlets"),
+    "story": ("story", "stories"),
+    "point": ("point", "points"),
+}
+_AR_NOUNS = {
+    "article": ("مقال واحد", "مقالان", "مقالات", "مقالاً"),
+    "outlet": ("مصدر واحد", "مصدران", "مصادر", "مصدراً"),
+    "story": ("خبر واحد", "خبران", "أخبار", "خبراً"),
+    "point": ("نقطة واحدة", "نقطتان", "نقاط", "نقطة"),
+}
+
+
+# --- links ---------------------------------------------------------------------------
+
+
+def safe_url(url: str | None) -> str | None:
+    """The URL fit to be a live link (http, https or mailto), percent-encoded where a
+    document's syntax could be broken by it; None for anything else (javascript:,
+    data:, file:, relative or malformed), which is then shown as plain text."""
+    if not url:
+        return None
+    text = clean(url)
+    if not text or any(ch.isspace() for ch in text):
+        return None
+    try:
+        parts = urlsplit(text)
+    except ValueError:
+        return None
+    scheme = parts.scheme.lower()
+    if scheme not in SAFE_SCHEMES:
+        return None
+    if scheme in ("http", "https") and not parts.netloc:
+        return None
+    return quote(text, safe=":/?#[]@!$&'*+,;=%~-._").replace("(", "%28").replace(")", "%29")
+
+
+_URL_IN_TEXT = re.compile('(?:https?://|mailto:)[^\\s<>"«»⁦-⁩]*[^\\s<>"«»⁦-⁩.,;:!?)\\]}\'’”]')
+
+
+def url_pieces(text: str) -> list[tuple[str, str | None]]:
+    """``text`` cut around the http, https and mailto URLs it holds: (piece, href) with
+    href None for plain text, so that every such URL a document shows is a live link."""
+    pieces: list[tuple[str, str | None]] = []
+    pos = 0
+    for match in _URL_IN_TEXT.finditer(text):
+        href = safe_url(match.group(0))
+        if href is None:
+            continue
+        if match.start() > pos:
+            pieces.append((text[pos : match.start()], None))
+        pieces.append((match.group(0), href))
+        pos = match.end()
+    if pos < len(text):
+        pieces.append((text[pos:], None))
+    return pieces
+
+
+def short_url(url: str) -> str:
+    """A short readable form of a link: the site, and ``/…`` when there is a path
+    (``reuters.com/…``). Never a long Arabic slug that a line would break apart."""
+    try:
+        parts = urlsplit(clean(url))
+    except ValueError:
+        return clean(url)[:40]
+    if parts.scheme.lower() == "mailto":
+        return parts.path
+    host = (parts.hostname or "").removeprefix("www.")
+    if not host:
+        return clean(url)[:40]
+    return host + ("/…" if parts.path.strip("/") or parts.query else "")
+
+
+def source_anchor(number: int) -> str:
+    return f"source-{number}"
+
+
+def story_anchor(number: int) -> str:
+    return f"story-{number}"
+
+
+def cite_spans(ids: Iterable[str], numbering: dict[str, int]) -> tuple[Span, ...]:
+    """One ``[n]`` span per cited source, ascending, each linking to its entry. An id
+    missing from the sources is left out: a wrong number would be worse than none."""
+    numbers = sorted({numbering[i] for i in ids if i in numbering})
+    return tuple(Span(f"[{n}]", "cite", source_anchor(n)) for n in numbers)
+
+
+# --- articles and points -------------------------------------------------------------
 
 
 def point_text(point: Point, lang: Lang) -> str:
@@ -153,187 +409,36 @@ def point_text(point: Point, lang: Lang) -> str:
     text = clean(point.text)
     if point.quote_of is None:
         return text
-    quoted = f"«{text}»" if is_rtl(lang) else f"“{text}”"
-    return f"{clean(point.speaker)}: {quoted}" if point.speaker else quoted
+    return f"«{text}»" if is_rtl(lang) else f"“{text}”"
 
 
-def outlet(article: Article) -> str:
-    return clean(article.source or "") or label("unknown_outlet", article.lang)
+def outlet(article: Article, lang: Lang) -> str:
+    return clean(article.source or "") or label("unknown_outlet", lang)
 
 
-def source_spans(article: Article) -> tuple[Span, ...]:
-    """``Outlet — Title — YYYY-MM-DD — URL — lang — origin``, without the parts that are None."""
-    rtl = is_rtl(article.lang)
-
-    def ltr(value: str) -> Span:
-        # dates, codes and paths read left to right even inside a right-to-left line
-        value = clean(value)
-        return Span(f"{LRI}{value}{PDI}" if rtl else value)
-
-    parts: list[Span] = [Span(outlet(article)), Span(clean(article.title))]
-    if article.published_date:
-        parts.append(ltr(article.published_date))
-    if article.url:
-        parts.append(Span(clean(article.url), "url"))
-    parts += [ltr(article.lang), ltr(article.origin)]
-    # In a right-to-left line, a right-to-left mark keeps the separators right to left,
-    # so that "URL — lang — origin" is not read as one left-to-right run.
-    separator = Span(f"{RLM} — " if is_rtl(article.lang) else " — ")
-    spans: list[Span] = []
-    for i, part in enumerate(parts):
-        if i:
-            spans.append(separator)
-        spans.append(part)
-    return tuple(spans)
+TITLE_WORDS = 12
+LONG_TITLE = 20
 
 
-def provenance_rows(prov: Provenance) -> tuple[tuple[str, str], ...]:
-    """(key, value) lines describing how the briefing was made; None values are left out."""
-    rows: list[tuple[str, str]] = [
-        ("Tool version", prov.tool_version),
-        ("Engine", f"{prov.engine} {prov.engine_version}"),
-    ]
-    optional = (("Model", prov.model), ("Base URL", prov.base_url))
-    rows += [(key, value) for key, value in optional if value]
-    if prov.prompts:
-        prompts = "; ".join(
-            f"{p.id} v{p.version} sha256 {short_hash(p.sha256)}" for p in prov.prompts
-        )
-        rows.append(("Prompts", prompts))
-    if prov.tokenizer:
-        rows.append(("Tokenizer", prov.tokenizer))
-    if prov.parameters:
-        rows.append(("Parameters", ", ".join(f"{k}={v}" for k, v in prov.parameters)))
-    rows.append(("Run time", prov.created_at))
-    for item in prov.inputs:
-        unit = "article" if item.articles == 1 else "articles"
-        path = clean(item.path)
-        rows.append(
-            ("Input", f"{path} — sha256 {short_hash(item.sha256)} — {item.articles} {unit}")
-        )
-    return tuple(rows)
+def article_title(article: Article) -> str:
+    """The article's title; an untitled article (or one whose "title" is a whole
+    paragraph) is shown by its first words, at most 12, with an ellipsis."""
+    title = clean(article.title)
+    words = title.split()
+    if not words:
+        words = clean(article.text).split()
+    elif len(words) <= LONG_TITLE:
+        return title
+    if len(words) <= TITLE_WORDS:
+        return " ".join(words)
+    return " ".join(words[:TITLE_WORDS]) + "…"
 
 
-# --- the outline ------------------------------------------------------------------
+def outlets_of(articles: Iterable[Article]) -> tuple[str, ...]:
+    """The distinct named outlets, in order of first appearance."""
+    return tuple(dict.fromkeys(clean(a.source) for a in articles if a.source and clean(a.source)))
 
 
-def outline(briefing: Briefing) -> tuple[Block, ...]:
-    """The whole briefing in reading order: title, notice, overview, stories, notes on
-    inputs, sources, provenance."""
-    return tuple(_outline(briefing))
-
-
-def _outline(briefing: Briefing) -> Iterator[Block]:
-    numbering = briefing.numbering()
-    for lang in ("en", "ar"):
-        yield _heading(1, f"{label('title', lang)} — {briefing.date}", lang)
-    if briefing.notice is not None:
-        for lang, text in (("en", briefing.notice.en), ("ar", briefing.notice.ar)):
-            yield Block(
-                "notice", (Span(label("notice", lang) + " ", "label"), Span(clean(text))), lang
-            )
-    if briefing.overview:
-        yield _heading(2, label("overview", "en"), "en")
-        for section in briefing.overview:
-            yield from _section(section, numbering)
-    for n, digest in enumerate(briefing.stories, start=1):
-        yield _heading(2, f"{label('story', 'en')} {n}", "en")
-        yield from _story(digest, numbering)
-    if briefing.problems or briefing.duplicates:
-        yield _heading(2, label("notes", "en"), "en")
-        for problem in briefing.problems:
-            yield Block("bullet", _problem_spans(problem))
-        for duplicate in briefing.duplicates:
-            yield Block("bullet", _duplicate_spans(duplicate, numbering), duplicate.dropped.lang)
-    yield _heading(2, label("sources", "en"), "en")
-    for n, article in enumerate(briefing.sources, start=1):
-        yield Block("source", source_spans(article), article.lang, level=n)
-    yield _heading(2, label("provenance", "en"), "en")
-    for key, value in provenance_rows(briefing.provenance):
-        yield Block("field", (Span(key, "label"), Span(value)))
-
-
-def _heading(level: int, text: str, lang: Lang) -> Block:
-    return Block("heading", (Span(text),), lang, level)
-
-
-def _point_spans(point: Point, lang: Lang, numbering: dict[str, int]) -> tuple[Span, ...]:
-    cites = citation(point.citations, numbering)
-    text = Span(point_text(point, lang))
-    if cites and is_rtl(lang):
-        cites = f"{LRI}{cites}{PDI}"  # one left-to-right unit inside right-to-left text
-    return (text, Span(NBSP), Span(cites, "cite")) if cites else (text,)
-
-
-def _section(section: Section, numbering: dict[str, int]) -> Iterator[Block]:
-    lang = section.lang
-    if section.headline is not None:
-        yield _heading(3, point_text(section.headline, lang), lang)
-    if section.summary is not None:
-        yield Block("paragraph", _point_spans(section.summary, lang, numbering), lang)
-    for point in section.points:
-        yield Block("bullet", _point_spans(point, lang, numbering), lang)
-    if section.disagreements:
-        yield _heading(4, label("disagreements", lang), lang)
-        for point in section.disagreements:
-            yield Block("bullet", _point_spans(point, lang, numbering), lang)
-    for fact in section.facts:
-        yield Block("paragraph", (Span(clean(fact)),), lang)
-    if section.note:
-        yield Block("note", (Span(clean(section.note)),), lang)
-
-
-def _story(digest: StoryDigest, numbering: dict[str, int]) -> Iterator[Block]:
-    if digest.status == "failed":
-        error = clean(digest.error or "no reason was given")
-        yield Block("paragraph", (Span(label("failed", "en") + " ", "label"), Span(error)), "en")
-        yield Block("paragraph", (Span(label("failed", "ar"), "label"),), "ar")
-        cites = citation((a.id for a in digest.story.articles), numbering)
-        if cites:
-            for lang in ("en", "ar"):
-                yield Block(
-                    "paragraph", (Span(label("articles", lang) + " "), Span(cites, "cite")), lang
-                )
-    for section in digest.sections:
-        yield from _section(section, numbering)
-    if digest.trimmed:
-        for lang in ("en", "ar"):
-            yield Block("note", _trimmed_spans(digest.trimmed, numbering, lang), lang)
-
-
-def _trimmed_spans(
-    trimmed: tuple[tuple[str, int], ...], numbering: dict[str, int], lang: Lang
-) -> tuple[Span, ...]:
-    spans = [Span(label("trimmed", lang) + " ")]
-    for i, (article_id, percent) in enumerate(trimmed):
-        if i:
-            spans.append(Span("، " if is_rtl(lang) else ", "))
-        number = numbering.get(article_id)
-        spans.append(Span(f"[{number}]", "cite") if number else Span(article_id))
-        spans.append(Span(f" {percent}%"))
-    return tuple(spans)
-
-
-def _problem_spans(problem: Problem) -> tuple[Span, ...]:
-    spans = (Span(clean(problem.where) + ": "), Span(clean(problem.message)))
-    if problem.severity == "error":
-        return (Span(label("error", "en") + " ", "label"), *spans)
-    return spans
-
-
-def _duplicate_spans(duplicate: Duplicate, numbering: dict[str, int]) -> tuple[Span, ...]:
-    lang = duplicate.dropped.lang
-    title = clean(duplicate.dropped.title)
-    quoted = f"«{title}»" if is_rtl(lang) else f"“{title}”"
-    number = numbering.get(duplicate.kept_id)
-    kept = Span(f"[{number}]", "cite") if number else Span(duplicate.kept_id)
-    if duplicate.kind == "exact":
-        how = label("exact", lang)
-    else:
-        how = f"{label('near', lang)} {duplicate.similarity:.2f}"
-    return (
-        Span(label("duplicate", lang) + " ", "label"),
-        Span(f"{quoted} ({clean(duplicate.dropped.origin)}) — {label('same_as', lang)} "),
-        kept,
-        Span(f" ({how})"),
-    )
+def outlet_count(articles: Iterable[Article]) -> int:
+    """Outlets as the engines count them: each unnamed article on its own."""
+    return len({a.outlet_key for a in articles})

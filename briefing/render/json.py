@@ -1,5 +1,10 @@
 """Render a briefing as JSON data (schema ``brief.briefing/1``).
 
+Every story is here in full, whether or not the documents write it in full (``in_full``
+says which do, after ``--top``); every point carries its ``flags`` (``{check, en, ar}``,
+empty when every check passed), its ``evidence`` (the source sentences it rests on) and
+``model_check`` (the model's verdict, or null when no model checked it).
+
 The keys come in a fixed, deliberate order (``schema`` first), the text is UTF-8
 (``ensure_ascii=False``) and indented by two spaces, so the output is stable and
 diffable. Citations are given twice: as article ids (``citations``) and, in the same
@@ -18,32 +23,47 @@ from ..models import (
     Briefing,
     Duplicate,
     Point,
+    Problem,
     Provenance,
     Section,
     StoryDigest,
 )
+from .common import Layout
+from .outline import check_counts
 
 SCHEMA = "brief.briefing/1"
 
 Json = dict[str, Any]
 
 
-def render(briefing: Briefing) -> str:
+def render(briefing: Briefing, layout: Layout | None = None) -> str:
     """The briefing as a JSON document, ending with a newline."""
+    layout = layout or Layout()
     numbering = briefing.numbering()
+    full = layout.in_full(len(briefing.stories))
+    checked, flagged, dropped, by_model = check_counts(briefing)
     data: Json = {
         "schema": SCHEMA,
         "date": briefing.date,
+        "layout": {"top": layout.top, "langs": list(layout.langs)},
         "notice": asdict(briefing.notice) if briefing.notice else None,
+        "checks": {
+            "points": checked,
+            "flagged": flagged,
+            "left_out": dropped,
+            "by_model": by_model,
+        },
         "overview": [_section(s, numbering) for s in briefing.overview],
         "stories": [
-            _story(n, digest, numbering) for n, digest in enumerate(briefing.stories, start=1)
+            _story(n, digest, numbering, n <= full)
+            for n, digest in enumerate(briefing.stories, start=1)
         ],
         "sources": [_source(n, a) for n, a in enumerate(briefing.sources, start=1)],
         "duplicates": [_duplicate(d, numbering) for d in briefing.duplicates],
-        "problems": [
-            {"where": p.where, "message": p.message, "severity": p.severity}
-            for p in briefing.problems
+        "problems": [_problem(p) for p in briefing.problems],
+        "quarantined": [asdict(q) for q in briefing.quarantined],
+        "translated_titles": [
+            {**asdict(t), "machine_translated": True} for t in briefing.translated_titles
         ],
         "provenance": _provenance(briefing.provenance),
     }
@@ -59,6 +79,18 @@ def _point(point: Point | None, numbering: dict[str, int]) -> Json | None:
         "cite_numbers": [numbering.get(article_id) for article_id in point.citations],
         "quote_of": point.quote_of,
         "speaker": point.speaker,
+        "flags": [asdict(f) for f in point.flags],
+        "evidence": [asdict(e) for e in point.evidence],
+        "model_check": point.model_check,
+    }
+
+
+def _problem(problem: Problem) -> Json:
+    return {
+        "where": problem.where,
+        "message": problem.message,
+        "ar": problem.ar,
+        "severity": problem.severity,
     }
 
 
@@ -74,10 +106,22 @@ def _section(section: Section, numbering: dict[str, int]) -> Json:
     }
 
 
-def _story(number: int, digest: StoryDigest, numbering: dict[str, int]) -> Json:
+def _story(number: int, digest: StoryDigest, numbering: dict[str, int], in_full: bool) -> Json:
+    update = digest.update
     return {
         "number": number,
         "id": digest.story.id,
+        "in_full": in_full,
+        "update": (
+            {
+                "previous_date": update.previous_date,
+                "previous_headline": update.previous_headline,
+                "new_article_ids": list(update.new_article_ids),
+                "new_cite_numbers": [numbering.get(i) for i in update.new_article_ids],
+            }
+            if update
+            else None
+        ),
         "status": digest.status,
         "error": digest.error,
         "engine": digest.engine,

@@ -3,9 +3,11 @@
 Right-to-left blocks are wrapped in ``<div dir="rtl" lang="ar" markdown="1">`` with
 blank lines inside: GitHub renders the Markdown within such a block (and drops the
 ``markdown`` attribute), and so does Python-Markdown with its ``md_in_html``
-extension. Text that comes from articles is escaped so that a title starting with
-``#`` or holding ``*``, ``[`` or ``<`` cannot break the document; Arabic punctuation
-is left as it is. The output is deterministic: the same briefing gives the same bytes.
+extension. Stories and sources carry ``<a id="...">`` anchors, so front-page entries
+and ``[n]`` citations are links within the document. Only http, https and mailto URLs
+become links; any other is shown as inert text. Text that comes from articles is
+escaped so that a title starting with ``#`` or holding ``*``, ``[`` or ``<`` cannot
+break the document. The output is deterministic: the same briefing gives the same bytes.
 """
 
 from __future__ import annotations
@@ -14,7 +16,8 @@ import re
 from itertools import groupby
 
 from ..models import Briefing
-from .common import Block, Span, outline
+from .common import Block, Layout, Span, safe_url, url_pieces
+from .outline import outline
 
 # Characters that mean something anywhere in a line. "<" and "&" become entities
 # because Python-Markdown does not accept "\<"; the others take a backslash.
@@ -22,13 +25,18 @@ _INLINE = re.compile(r"[\\`*_\[\]<]|&(?=#?\w+;)")
 # What makes a line start a heading, quote, list or rule.
 _LINE_START = re.compile(r"^(?:#|>|[-+](?=[-\s]|$)|\d{1,9}(?=[.)](?:\s|$)))")
 _ENTITIES = {"<": "&lt;", "&": "&amp;"}
-_URL = re.compile(r"\A[a-z][a-z0-9+.-]*://[^\s<>]+\Z", re.IGNORECASE)
+_ANCHOR = re.compile(r"\A[A-Za-z][\w-]*\Z")
 
 
-def render(briefing: Briefing) -> str:
+MARK = "brief.briefing/1"
+
+
+def render(briefing: Briefing, layout: Layout | None = None) -> str:
     """The briefing as one Markdown document, ending with a newline."""
-    groups = groupby(outline(briefing), key=_direction)
-    return "\n\n".join(_group(list(blocks)) for _, blocks in groups) + "\n"
+    groups = groupby(outline(briefing, layout), key=_direction)
+    body = "\n\n".join(_group(list(blocks)) for _, blocks in groups)
+    # brief's mark, invisible when rendered: `brief make` never reads its own briefings back
+    return f"{body}\n\n<!-- written by brief: {MARK} -->\n"
 
 
 def _direction(block: Block) -> str:
@@ -52,38 +60,64 @@ def _group(blocks: list[Block]) -> str:
     return f'<div dir="rtl" lang="{lang}" markdown="1">\n\n{body}\n\n</div>'
 
 
+def _anchor(block: Block) -> str:
+    return f'<a id="{block.anchor}"></a>' if _ANCHOR.match(block.anchor or "") else ""
+
+
 def _block(block: Block) -> str:
     if block.kind == "field":
         key, *rest = block.spans
         return f"- **{_escape(key.text)}:** " + _spans(tuple(rest))
     text = _spans(block.spans)
+    anchor = _anchor(block)
+    if block.kind == "title":
+        return "# " + text
     if block.kind == "heading":
-        return "#" * block.level + " " + text
+        return "#" * min(block.level, 6) + " " + anchor + text
+    if block.kind == "subtitle":
+        return f"**{text}**"
+    if block.kind == "subhead":
+        return f"**{text}**"
     if block.kind == "bullet":
         return "- " + text
-    if block.kind == "note":
-        return f"*{text}*"
+    if block.kind == "quote":
+        return "> " + text
+    if block.kind in ("note", "meta"):
+        return f"*{text}*" if text else ""
     if block.kind == "notice":
         return "> " + text
     if block.kind == "source":
-        return f"{block.level}\\. " + text
-    return text
+        return f"{anchor}{block.level}\\. " + text
+    return anchor + text
 
 
 def _spans(spans: tuple[Span, ...]) -> str:
     """One line of Markdown: article text escaped, and no line-start markup."""
     out: list[str] = []
     for span in spans:
-        if span.kind == "cite":
-            out.append(span.text)
-        elif span.kind == "url" and _URL.match(span.text):
-            out.append(f"<{span.text}>")
+        text = _escape(span.text)
+        if span.kind in ("cite", "link") and _ANCHOR.match(span.target or ""):
+            out.append(f"[{text}](#{span.target})")
+        elif span.kind == "url" and safe_url(span.target) == span.target:
+            out.append(f"[{text}]({span.target})")
         elif span.kind == "label":
             stripped = span.text.rstrip()
-            out.append(f"**{_escape(stripped)}**" + span.text[len(stripped) :])
+            out.append(
+                f"**{_escape(stripped)}**" + span.text[len(stripped) :] if stripped else text
+            )
+        elif span.kind == "flag":
+            out.append(f" ***{_escape(span.text.strip())}***")
         else:
-            out.append(_escape(span.text))
+            out.append(_linked(span.text))
     return _line_start("".join(out))
+
+
+def _linked(text: str) -> str:
+    """Plain text, escaped, with the http, https and mailto URLs in it as links."""
+    return "".join(
+        f"[{_escape(piece)}]({href})" if href else _escape(piece)
+        for piece, href in url_pieces(text)
+    )
 
 
 def _escape(text: str) -> str:
