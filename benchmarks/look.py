@@ -10,7 +10,8 @@ by LibreOffice (``soffice --headless --convert-to pdf``) and to one PNG per page
 - ``seeds-llm``: the same through the LLM engine, answered by the local fake server
   (``tests/fake_openai.py``) with answers built from the articles' own sentences;
 - ``several-llm``: four stories (the seeds and three English events), LLM engine, --top 3,
-  so that one story is a one-line entry;
+  so that one story is a one-line entry; ``several-llm-ar``: the same in Arabic only with
+  --top 2, so the English titles of the one-line entries are machine-translated;
 - ``sample``: the renderer tests' sample (flags, evidence, an update, a failed story,
   a quarantined passage, a ``javascript:`` URL);
 - ``day``: a real day (``--day``), defaults, and ``day-top0`` with every story in full.
@@ -235,6 +236,16 @@ def main() -> None:
                 [str(ROOT / "fixtures"), str(english)],
                 settings=settings,
                 top=3,
+            )
+        )
+        folders.append(
+            run_case(
+                "several-llm-ar",
+                out,
+                [str(ROOT / "fixtures"), str(english)],
+                settings=settings,
+                top=2,
+                langs=("ar",),
             )
         )
     if args.day:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import dataclasses
 import io
 import re
-import time
 
 import docx
 import pytest
@@ -311,23 +310,6 @@ def test_failed_story_in_plain_words(document: Document) -> None:
     body = [visible(_text(p)) for p in _until_appendix(document)]
     assert any(t.startswith("This story could not be summarised.") for t in body)
     assert not any("re-ask" in t for t in body)
-
-
-def test_rendering_is_linear_enough_for_thousands_of_stories() -> None:
-    """A coarse guard against quadratic rendering (the figure is in bench_render.py)."""
-    base = sample_briefing()
-    story = base.stories[0]
-
-    def many(n: int) -> Briefing:
-        return dataclasses.replace(base, stories=(story,) * n)
-
-    def timed(n: int) -> float:
-        start = time.perf_counter()
-        render_docx.render(many(n), Layout(top=0))
-        return time.perf_counter() - start
-
-    small, large = timed(40), timed(400)
-    assert large < small * 10 * 2.5, (small, large)
 
 
 def test_wire_has_no_link_but_keeps_its_text() -> None:

@@ -384,3 +384,19 @@ def test_hostile_titles_are_inert_in_every_format(hostile: str) -> None:
     direct = html.render(briefing, Layout())
     assert "<script>" not in direct and "\u202e" not in direct
     assert docx.render(briefing, Layout())  # valid XML: no control character slipped in
+
+
+def test_model_verdicts_are_counted_in_the_appendix() -> None:
+    ar, en = STORY_OK.sections
+    points = tuple(
+        dataclasses.replace(p, model_check=v)
+        for p, v in zip(en.points, ("supported", "partly", "contradicted"), strict=True)
+    )
+    briefing = _with_en_section(sample_briefing(), points=points)
+    text = visible(_render(briefing))
+    about = text.split('<a id="about"></a>', 1)[1]
+    assert (
+        "The model also checked the points: 1 supported, 1 partly supported, "
+        "1 contradicted by the sources; 7 not checked by the model." in about
+    )
+    assert "not checked by the model" not in text.split('<a id="story-1"></a>')[0]

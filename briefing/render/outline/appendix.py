@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
 
 from ...models import Lang
@@ -18,7 +19,7 @@ from ..common import (
     outlet,
 )
 from .base import FLAG_MARK, Base, _section_points, check_counts, left_out
-from .wording import _DETAIL_KEYS, _QUARANTINED, _SHORTENED
+from .wording import _DETAIL_KEYS, _QUARANTINED, _SHORTENED, _VERDICTS
 
 
 class Appendix(Base):
@@ -203,27 +204,37 @@ class Appendix(Base):
 
     def _checks(self, lang: Lang) -> str:
         checked, flagged, dropped, by_model = check_counts(self.b)
+        verdicts = Counter(
+            p.model_check
+            for d in self.b.stories
+            if d.status == "ok"
+            for s in d.sections
+            for p in _section_points(s)
+        )
+        unchecked = verdicts.pop(None, 0)
         if is_rtl(lang):
             text = (
                 f"رُوجعت {count(checked, 'point', lang)} مقابل مصادرها؛ "
                 f"عُلّم منها {flagged} للتحقق، واستُبعد {dropped}."
             )
-            text += (
-                " راجع النموذج النقاط أيضاً."
-                if by_model
-                else " جرى التحقق بالقواعد فقط، ولم يراجعها النموذج."
-            )
-            return text
+            if not by_model:
+                return text + " جرى التحقق بالقواعد فقط، ولم يراجعها النموذج."
+            said = "، ".join(f"{_VERDICTS['ar'][v]}: {n}" for v, n in verdicts.items())
+            text += f" وراجع النموذج النقاط أيضاً ({said})"
+            if unchecked:
+                text += f"، ولم يراجع {count(unchecked, 'point', lang)}"
+            return text + "."
         text = (
             f"{count(checked, 'point', lang)} checked against their sources; "
             f"{flagged} flagged to check, {dropped} left out."
         )
-        text += (
-            " The model also checked the points."
-            if by_model
-            else " Checked by rules only: not checked by the model."
-        )
-        return text
+        if not by_model:
+            return text + " Checked by rules only: not checked by the model."
+        said = ", ".join(f"{n} {_VERDICTS['en'][v]}" for v, n in verdicts.items())
+        text += f" The model also checked the points: {said}"
+        if unchecked:
+            text += f"; {unchecked} not checked by the model"
+        return text + "."
 
     def _details(self, lang: Lang) -> list[tuple[str, str]]:
         prov = self.b.provenance

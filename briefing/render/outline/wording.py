@@ -53,3 +53,17 @@ _NO_EVIDENCE = {
     "en": "No source sentence was found for it.",
     "ar": "لم يُعثر على جملة في المصادر تستند إليها.",
 }
+_VERDICTS = {
+    "en": {
+        "supported": "supported",
+        "partly": "partly supported",
+        "unsupported": "not supported",
+        "contradicted": "contradicted by the sources",
+    },
+    "ar": {
+        "supported": "مدعومة",
+        "partly": "مدعومة جزئياً",
+        "unsupported": "غير مدعومة",
+        "contradicted": "تناقضها المصادر",
+    },
+}
