@@ -73,6 +73,51 @@ class LLMSettings(BaseModel):
         return PRICES.get(self.model)
 
 
+class FeedSettings(BaseModel):
+    """One feed in ``[sources] feeds``: a URL, or a table naming the outlet and the
+    language when the feed itself gets them wrong."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    url: str
+    name: str | None = None
+    lang: str | None = None
+
+
+class SourcesSettings(BaseModel):
+    """``[sources]``: what `brief fetch` and `brief run` collect into the article store."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    feeds: list[str | FeedSettings] = []
+    folders: list[str] = []
+    opml: str | None = None
+    timeout: float = Field(default=20.0, gt=0, le=600)  # seconds to connect / between bytes
+    max_bytes: int = Field(default=5_000_000, ge=10_000, le=100_000_000)  # per response
+    per_host: int = Field(default=2, ge=1, le=16)  # requests at once to one host
+    max_attempts: int = Field(default=3, ge=1, le=10)  # per request, on transient failures
+    max_entries: int = Field(default=200, ge=1, le=10_000)  # entries read from one feed
+    fetch_pages: bool = True  # fetch the page of an entry that carries only an abstract
+    user_agent: str | None = None  # default: brief/VERSION (+project URL)
+
+
+class DeliverSettings(BaseModel):
+    """``[deliver]``: where `brief run` sends or copies a new briefing. The SMTP password
+    is read only from BRIEF_SMTP_PASSWORD."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    email_to: list[str] = []
+    email_from: str | None = None
+    smtp_host: str | None = None
+    smtp_port: int = Field(default=587, ge=1, le=65535)
+    smtp_starttls: bool | None = None  # None: when the server offers it (required to log in)
+    smtp_ssl: bool = False  # implicit TLS (port 465)
+    smtp_user: str | None = None
+    smtp_timeout: float = Field(default=30.0, gt=0, le=600)
+    copy_to: list[str] = []
+
+
 class Settings(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -83,6 +128,11 @@ class Settings(BaseModel):
     prompts: dict[str, int] = {}
     cache: bool = True
     llm: LLMSettings = LLMSettings()
+    sources: SourcesSettings = SourcesSettings()
+    deliver: DeliverSettings = DeliverSettings()
+    keep_days: int = Field(default=30, ge=1, le=3650)  # days the article store keeps rows
+    store: str | None = None  # the article store's file; default: in the data directory
+    config_dir: str | None = None  # where brief.toml was read (relative paths start there)
 
 
 def load(config_path: str | None = None, flags: dict[str, Any] | None = None) -> Settings:
@@ -112,6 +162,10 @@ def load(config_path: str | None = None, flags: dict[str, Any] | None = None) ->
         else:
             data[key] = value
     data["llm"] = llm
+    if path:
+        data["config_dir"] = str(Path(path).resolve().parent)
+    if os.environ.get("BRIEF_STORE") and not (flags or {}).get("store"):
+        data["store"] = os.environ["BRIEF_STORE"]
     try:
         return Settings.model_validate(data)
     except ValidationError as exc:
@@ -139,6 +193,7 @@ def _read_toml(path: Path) -> dict[str, Any]:
         raise ConfigError(f"Config file {path} does not exist; check --config.") from None
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise ConfigError(f"Config file {path} cannot be read: {exc}. Fix it.") from exc
+    _refuse_password(path, data)
     secret = [k for k in (*data, *data.get("llm", {})) if "key" in k.lower()]
     if secret:
         raise ConfigError(
@@ -146,3 +201,34 @@ def _read_toml(path: Path) -> dict[str, Any]:
             "environment variable, never from brief.toml. Remove it from the file."
         )
     return data
+
+
+_SECRET_WORDS = ("password", "passwd", "secret")
+
+
+def _refuse_password(path: Path, data: dict[str, Any], where: str = "") -> None:
+    """A password (SMTP or other) in brief.toml is refused, naming the key: the file is
+    shared, copied and committed; secrets come from the environment."""
+    for key, value in data.items():
+        name = f"{where}{key}"
+        if isinstance(value, dict):
+            _refuse_password(path, value, f"{name}.")
+        elif any(word in key.lower() for word in _SECRET_WORDS):
+            raise ConfigError(
+                f"{path} holds '{name}': a password is never read from brief.toml. Remove it "
+                "from the file and set the BRIEF_SMTP_PASSWORD environment variable instead."
+            )
+
+
+def resolve(settings: Settings, value: str) -> Path:
+    """A path from brief.toml: ``~`` expanded; relative ones start at brief.toml's folder
+    (so a cron job finds them whatever its working folder), else the current one."""
+    path = Path(value).expanduser()
+    if path.is_absolute() or not settings.config_dir:
+        return path
+    return Path(settings.config_dir) / path
+
+
+def smtp_password() -> str | None:
+    """The SMTP password, from the environment only (never from brief.toml)."""
+    return os.environ.get("BRIEF_SMTP_PASSWORD") or None

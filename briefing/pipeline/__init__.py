@@ -10,23 +10,26 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 from .. import __version__
 from ..config import endpoint_configured
+from ..daily.run import continuing
 from ..digest import extractive, verify
 from ..errors import ConfigError, NoArticlesError, NoEndpointError
 from ..models import (
     Article,
     Briefing,
+    IngestResult,
     Notice,
     Problem,
     Provenance,
     Section,
     Story,
     StoryDigest,
+    Update,
 )
 from ..render.output import write_atomic
 from ..sources import clean, ingest
@@ -64,6 +67,8 @@ class MakeResult:
     stdout: bytes | None  # the document, when out_dir is "-"
     problems: tuple[Problem, ...]
     plan: Plan | None = None
+    repeated: int = 0  # stories left out: the previous briefing told them, nothing is new
+    nothing_new: bool = False  # every story was a repeat: nothing was written
 
 
 def make(options: MakeOptions, progress: Progress | None = None) -> MakeResult:
@@ -77,7 +82,10 @@ def make(options: MakeOptions, progress: Progress | None = None) -> MakeResult:
             "Configure an endpoint or drop --dry-run."
         )
 
-    ingested = ingest.ingest(options.paths)
+    if options.articles is not None:  # from the article store: read and cleaned already
+        ingested = IngestResult(options.articles, options.inputs)
+    else:
+        ingested = ingest.ingest(options.paths)
     problems = list(ingested.problems)
     if not ingested.articles:
         listed = "; ".join(str(p) for p in problems[:5])
@@ -88,9 +96,18 @@ def make(options: MakeOptions, progress: Progress | None = None) -> MakeResult:
             + ". Give .txt, .md, .json, .jsonl, feed (.xml .rss .atom) or .html files, or "
             "folders holding them."
         )
-    cleaned = clean.clean(ingested.articles, reference=options.today)
+    if options.articles is not None:
+        cleaned = ingested.articles
+    else:
+        cleaned = clean.clean(ingested.articles, reference=options.today)
     deduped = dedup.dedup(cleaned)
     stories = group.group(deduped.articles)
+    updates: dict[str, Update] = {}
+    repeated = 0
+    if options.previous:
+        stories, updates, repeated = continuing(stories, options.previous)
+        if not stories:
+            return MakeResult(None, (), None, tuple(problems), repeated=repeated, nothing_new=True)
     log.info(
         "%d articles, %d duplicates dropped, %d stories",
         len(cleaned),
@@ -128,6 +145,9 @@ def make(options: MakeOptions, progress: Progress | None = None) -> MakeResult:
         provenance_extra = {"engine_version": extractive.ENGINE_VERSION}
         notice = EXTRACTIVE_NOTICE
 
+    digests = [
+        replace(d, update=updates[d.story.id]) if d.story.id in updates else d for d in digests
+    ]
     briefing = Briefing(
         date=_normalised_date(options.briefing_date)
         or _briefing_date(deduped.articles, options.today),
@@ -146,7 +166,7 @@ def make(options: MakeOptions, progress: Progress | None = None) -> MakeResult:
         problems=tuple(problems),
     )
     written, stdout = _write(briefing, options)
-    return MakeResult(briefing, written, stdout, tuple(problems))
+    return MakeResult(briefing, written, stdout, tuple(problems), repeated=repeated)
 
 
 def _verified(digests: Sequence[StoryDigest]) -> tuple[list[StoryDigest], list[Problem]]:
@@ -253,6 +273,6 @@ def _write(briefing: Briefing, options: MakeOptions) -> tuple[tuple[Path, ...], 
     out = Path(options.out_dir)
     written = []
     for fmt in options.formats:
-        path = out / f"briefing-{briefing.date}.{fmt}"
+        path = out / f"{options.file_stem or 'briefing-' + briefing.date}.{fmt}"
         written.append(write_atomic(path, _render(briefing, fmt)))
     return tuple(written), None

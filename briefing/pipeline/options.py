@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from ..config import Settings
+from ..models import Article, InputFile
 
 FORMATS = ("md", "docx", "json", "html")
 ENGINES = ("auto", "extractive", "llm")
@@ -27,3 +28,11 @@ class MakeOptions:
     prompt_pins: tuple[str, ...] = ()  # "story=v2"
     dry_run: bool = False
     use_cache: bool = True
+    # The daily run's way in: articles already read and cleaned (from the article store)
+    # instead of ``paths``, the provenance of where they came from, what the previous
+    # briefing told (article id -> (its date, the story's headline)) so that continuing
+    # stories are marked as updates and repeated ones left out, and the files' name.
+    articles: tuple[Article, ...] | None = None
+    inputs: tuple[InputFile, ...] = ()
+    previous: dict[str, tuple[str, str]] = field(default_factory=dict)
+    file_stem: str | None = None  # default: briefing-<date>

@@ -28,12 +28,16 @@ class NotAnArticle(ValueError):
     """The file holds no article; ``str()`` says why."""
 
 
-def parse_feed(data: bytes) -> tuple[list[dict[str, Any]], str | None]:
+def parse_feed(
+    data: bytes, content_type: str | None = None
+) -> tuple[list[dict[str, Any]], str | None]:
     """The entries of an RSS or Atom feed as article records, and a warning when the
-    feed is malformed but entries could still be read from it."""
+    feed is malformed but entries could still be read from it. ``content_type`` is the
+    HTTP header of a fetched feed, whose charset counts when the XML declares none."""
     import feedparser
 
-    feed = feedparser.parse(data)
+    headers = {"content-type": content_type} if content_type else None
+    feed = feedparser.parse(data, response_headers=headers)
     if not feed.entries:
         if feed.bozo:
             raise NotAnArticle(f"is not a readable RSS/Atom feed ({feed.bozo_exception})")

@@ -1,0 +1,609 @@
+"""The daily job, wired: fetch -> clean -> store, then make from the store -> publish ->
+deliver.
+
+- ``collect``: every feed of ``[sources]`` (and its OPML list) and every folder, into the
+  article store; each failure becomes a problem naming the feed, page or folder.
+- ``fetch``: ``brief fetch``: ``collect`` under the lock, then prune the store.
+- ``make_since``: ``brief make --since``: a briefing of the articles the store first saw
+  since then.
+- ``run``: ``brief run``: collect, then brief what is new since the last successful run,
+  mark stories that continue the previous briefing as updates, replace
+  ``briefing-latest.<fmt>``, write ``status.json``, and deliver (retrying earlier
+  deliveries that failed).
+
+Returns values; never prints (the CLI reports them).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
+from email.message import EmailMessage
+from pathlib import Path
+
+from ..config import Settings, resolve, smtp_password
+from ..daily import deliver as delivery
+from ..daily import lock
+from ..daily import run as daily
+from ..errors import BriefError, ConfigError, FetchError, NoArticlesError
+from ..models import Article, Briefing, InputFile, Problem
+from ..sources import clean, ingest
+from ..sources import fetch as fetching
+from ..sources.store import ArticleStore, Told
+from . import MakeResult, _render
+from . import make as make_briefing
+from .options import MakeOptions, Progress
+
+log = logging.getLogger(__name__)
+
+STORE_NAME = "articles.sqlite3"
+OUTBOX = ".outbox"
+FIRST_RUN_SPAN = 86_400  # a first run (no earlier one, no --since) briefs the last 24 hours
+
+
+@dataclass(frozen=True, slots=True)
+class Collected:
+    """What one collection brought into the store."""
+
+    feeds_ok: int = 0
+    feeds_not_modified: int = 0
+    feeds_failed: int = 0
+    folders_ok: int = 0
+    folders_failed: int = 0
+    requests: int = 0
+    pages_fetched: int = 0
+    pages_failed: int = 0
+    pages_blocked: int = 0
+    articles_new: int = 0
+    articles_updated: int = 0
+    articles_unchanged: int = 0
+    pruned: int = 0
+    problems: tuple[Problem, ...] = ()
+
+    def counts(self) -> dict[str, int]:
+        return {k: v for k, v in _fields(self).items() if isinstance(v, int)}
+
+
+@dataclass(frozen=True, slots=True)
+class RunOptions:
+    since: str | None = None  # --since; default: the end of the last successful run
+    deliver: bool = True  # --no-deliver skips mail and copies
+    fetch: bool = True
+    options: MakeOptions = field(default_factory=lambda: MakeOptions(paths=()))
+
+
+@dataclass(frozen=True, slots=True)
+class RunResult:
+    status: daily.Status
+    collected: Collected
+    problems: tuple[Problem, ...]
+    briefing: Briefing | None = None
+    written: tuple[Path, ...] = ()
+    delivery_errors: tuple[str, ...] = ()
+
+
+def store_path(settings: Settings) -> Path:
+    """``store`` in brief.toml (or BRIEF_STORE), else ``articles.sqlite3`` in the data
+    directory, next to the answer cache."""
+    if settings.store:
+        return resolve(settings, settings.store)
+    from ..digest.cache import data_dir
+
+    return data_dir() / STORE_NAME
+
+
+def feeds(settings: Settings) -> list[fetching.Feed]:
+    """The feeds of ``[sources]``: ``feeds`` then the OPML list, each URL once."""
+    found: list[fetching.Feed] = []
+    for item in settings.sources.feeds:
+        if isinstance(item, str):
+            found.append(fetching.Feed(item.strip()))
+        else:
+            found.append(fetching.Feed(item.url.strip(), item.name, item.lang))
+    if settings.sources.opml:
+        path = resolve(settings, settings.sources.opml)
+        try:
+            found += fetching.read_opml(path.read_bytes(), str(path))
+        except OSError as exc:
+            raise ConfigError(
+                f"[sources] opml {path} cannot be read ({exc.strerror or exc}); check the path "
+                "(relative paths start at brief.toml's folder)."
+            ) from exc
+        except ValueError as exc:
+            raise ConfigError(f"[sources] opml: {exc}. Export it again from your reader.") from exc
+    unique: dict[str, fetching.Feed] = {}
+    for feed in found:
+        unique.setdefault(feed.url, feed)
+    return list(unique.values())
+
+
+def check(settings: Settings) -> list[str]:
+    """``brief config check``: what the settings will do, one line each; raises
+    ``ConfigError`` naming the first thing wrong."""
+    listed = feeds(settings)
+    bad = [f.url for f in listed if not f.url.lower().startswith(("http://", "https://"))]
+    if bad:
+        raise ConfigError(
+            f"[sources] feed {bad[0]!r} is not an http(s) URL; list local feed files under "
+            "[sources] folders instead."
+        )
+    lines = [f"feeds: {len(listed)}"]
+    for folder in settings.sources.folders:
+        path = resolve(settings, folder)
+        lines.append(f"folder: {path}" + ("" if path.is_dir() else " (does not exist yet)"))
+    lines.append(f"store: {store_path(settings)} (keep_days = {settings.keep_days})")
+    lines.append(f"output: {settings.output} ({', '.join(settings.formats)})")
+    d = settings.deliver
+    delivery.check(d)
+    if d.email_to:
+        tls = "SSL" if d.smtp_ssl else {True: "STARTTLS", False: "no TLS", None: "STARTTLS "
+                                        "when offered"}[d.smtp_starttls]  # fmt: skip
+        login = f"login as {d.smtp_user!r}" if d.smtp_user else "no login"
+        lines.append(f"mail: to {', '.join(d.email_to)} via {d.smtp_host}:{d.smtp_port} "
+                     f"({tls}, {login})")  # fmt: skip
+        if d.smtp_user and not smtp_password():
+            lines.append("warning: BRIEF_SMTP_PASSWORD is not set here; set it for the job")
+    for folder in d.copy_to:
+        lines.append(f"copy to: {resolve(settings, folder)}")
+    if not listed and not settings.sources.folders:
+        lines.append("warning: [sources] lists no feeds and no folders; brief run has nothing "
+                     "to collect")  # fmt: skip
+    return lines
+
+
+# --- collecting -----------------------------------------------------------------------
+
+
+def collect(settings: Settings, store: ArticleStore, today: date | None = None) -> Collected:
+    """Fetch every feed and read every folder of ``[sources]`` into the store."""
+    listed = feeds(settings)
+    if not listed and not settings.sources.folders:
+        raise ConfigError(
+            'No sources: add [sources] feeds = ["https://…/rss.xml"] (or folders, or opml) '
+            "to brief.toml."
+        )
+    for feed in listed:
+        state = store.feed_state(feed.url)
+        listed[listed.index(feed)] = replace(
+            feed, etag=state.etag, last_modified=state.last_modified
+        )
+    s = settings.sources
+    options = fetching.FetchOptions(
+        timeout=s.timeout,
+        max_bytes=s.max_bytes,
+        per_host=s.per_host,
+        max_attempts=s.max_attempts,
+        max_entries=s.max_entries,
+        fetch_pages=s.fetch_pages,
+        **({"user_agent": s.user_agent} if s.user_agent else {}),
+    )
+    result = fetching.fetch(listed, options, seen=store.seen) if listed else None
+    problems: list[Problem] = list(result.problems) if result else []
+    counts: dict[str, int] = defaultdict(int)
+    now = time.time()
+    with store.transaction():
+        for feed_result in result.feeds if result else ():
+            feed = feed_result.feed
+            store.save_feed(feed.url, feed_result.status, feed_result.etag,
+                            feed_result.last_modified, feed_result.error, now)  # fmt: skip
+            counts[{"ok": "feeds_ok", "not-modified": "feeds_not_modified"}.get(
+                feed_result.status, "feeds_failed")] += 1  # fmt: skip
+            _store_entries(feed_result, store, counts, problems, today, now)
+        for folder in s.folders:
+            _store_folder(resolve(settings, folder), store, counts, problems, today, now)
+        pruned = store.prune(settings.keep_days, now)
+    return Collected(
+        feeds_ok=counts["feeds_ok"],
+        feeds_not_modified=counts["feeds_not_modified"],
+        feeds_failed=counts["feeds_failed"],
+        folders_ok=counts["folders_ok"],
+        folders_failed=counts["folders_failed"],
+        requests=result.requests if result else 0,
+        pages_fetched=result.pages_fetched if result else 0,
+        pages_failed=result.pages_failed if result else 0,
+        pages_blocked=result.pages_blocked if result else 0,
+        articles_new=counts["new"],
+        articles_updated=counts["updated"],
+        articles_unchanged=counts["same"],
+        pruned=pruned,
+        problems=tuple(problems),
+    )
+
+
+def _store_entries(
+    result: fetching.FeedResult,
+    store: ArticleStore,
+    counts: dict[str, int],
+    problems: list[Problem],
+    today: date | None,
+    now: float,
+) -> None:
+    known = [e for e in result.entries if e.page == "known"]
+    store.touch((fetching.normalise_url(e.record["url"]) for e in known if e.record.get("url")),
+                now)  # fmt: skip
+    counts["same"] += len(known)
+    fresh = [e for e in result.entries if e.page != "known"]
+    built: list[tuple[fetching.Entry, Article]] = []
+    for n, entry in enumerate(fresh, start=1):
+        origin = entry.record.get("url") or f"{result.feed.url}#{n}"
+        try:
+            article, found = ingest.from_record(entry.record, origin)
+        except BriefError as exc:
+            problems.append(Problem(f"feed {result.feed.label}", f"entry {n}: {exc}"))
+            continue
+        problems.extend(found)
+        built.append((entry, article))
+    cleaned = clean.clean([a for _, a in built], reference=today)
+    for (entry, _), article in zip(built, cleaned, strict=True):
+        url = entry.record.get("url")
+        change, _ = store.put(
+            replace(article, origin=result.feed.url),
+            feed=result.feed.url,
+            url=fetching.normalise_url(url) if url else None,
+            canonical=fetching.normalise_url(entry.canonical) if entry.canonical else None,
+            digest=entry.digest,
+            now=now,
+        )
+        counts[change] += 1
+
+
+def _store_folder(
+    folder: Path,
+    store: ArticleStore,
+    counts: dict[str, int],
+    problems: list[Problem],
+    today: date | None,
+    now: float,
+) -> None:
+    if not folder.is_dir():
+        counts["folders_failed"] += 1
+        problems.append(Problem(f"folder {folder}", "does not exist or is not a folder; check "
+                                "[sources] folders in brief.toml.", "error"))  # fmt: skip
+        return
+    ingested = ingest.ingest([folder])
+    problems.extend(ingested.problems)
+    counts["folders_ok"] += 1
+    for article in clean.clean(ingested.articles, reference=today):
+        url = (
+            article.url if article.url and article.url.startswith(("http://", "https://")) else None
+        )
+        change, _ = store.put(
+            article,
+            feed=str(folder),
+            url=fetching.normalise_url(url) if url else None,
+            now=now,
+        )
+        counts[change] += 1
+
+
+@contextmanager
+def _locked(folders: Sequence[Path], command: str) -> Iterator[None]:
+    """Hold the lock on each distinct folder (the store's and the output's)."""
+    seen: list[Path] = []
+    with ExitStack() as stack:
+        for folder in folders:
+            resolved = folder.resolve()
+            if resolved in seen:
+                continue
+            seen.append(resolved)
+            taken = stack.enter_context(lock.hold(folder, command))
+            if taken.took_over:
+                log.warning("took over the lock of a run that died: %s",
+                            taken.took_over.describe())  # fmt: skip
+        yield
+
+
+def fetch(settings: Settings, today: date | None = None) -> Collected:
+    """``brief fetch``: collect into the store, under the store's lock."""
+    path = store_path(settings)
+    with _locked([path.parent], "brief fetch"), ArticleStore(path) as store:
+        collected = collect(settings, store, today)
+    _raise_if_nothing_worked(collected)
+    return collected
+
+
+def _raise_if_nothing_worked(collected: Collected) -> None:
+    tried = collected.feeds_ok + collected.feeds_not_modified + collected.feeds_failed
+    tried += collected.folders_ok + collected.folders_failed
+    if tried and not (collected.feeds_ok + collected.feeds_not_modified + collected.folders_ok):
+        first = "; ".join(str(p) for p in collected.problems if p.severity == "error")[:600]
+        raise FetchError(
+            f"Every source failed ({first}). Check the network and the URLs in brief.toml; "
+            "nothing was collected."
+        )
+
+
+# --- making from the store ------------------------------------------------------------
+
+
+def make_since(options: MakeOptions, since: str, progress: Progress | None = None) -> MakeResult:
+    """``brief make --since``: the articles the store first saw since then."""
+    start = daily.parse_since(since)
+    path = store_path(options.settings)
+    if not path.exists():
+        raise NoArticlesError(
+            f"There is no article store at {path} yet: run `brief fetch` first (with "
+            "[sources] in brief.toml)."
+        )
+    with ArticleStore(path) as store:
+        articles = store.since(start)
+    if not articles:
+        raise NoArticlesError(
+            f"The store {path} has no article first seen since {daily.iso(start)}; run "
+            "`brief fetch`, or give an earlier --since."
+        )
+    return make_briefing(
+        replace(options, articles=tuple(articles), inputs=_inputs(articles)), progress
+    )
+
+
+def _inputs(articles: Sequence[Article]) -> tuple[InputFile, ...]:
+    """Provenance for stored articles: one line per feed or folder, with a hash of what
+    the briefing took from it."""
+    by_origin: dict[str, list[Article]] = defaultdict(list)
+    for article in articles:
+        by_origin[article.origin].append(article)
+    inputs = []
+    for origin, group in by_origin.items():
+        digest = hashlib.sha256()
+        for article in sorted(group, key=lambda a: a.id):
+            digest.update(f"{article.id}\n{article.title}\n{article.text}\n".encode())
+        inputs.append(InputFile(origin, digest.hexdigest(), len(group)))
+    return tuple(inputs)
+
+
+# --- the daily run --------------------------------------------------------------------
+
+
+def run(settings: Settings, run_options: RunOptions, progress: Progress | None = None) -> RunResult:
+    """``brief run``. Raises ``LockedError`` when another run holds the lock (and writes
+    no status: that run's status stands); any other failure is in the status."""
+    started = time.time()
+    out = Path(settings.output)
+    path = store_path(settings)
+    with _locked([out, path.parent], "brief run"):
+        collected = Collected()
+        try:
+            with ArticleStore(path) as store:
+                if run_options.fetch:
+                    collected = collect(settings, store, run_options.options.today)
+                    _raise_if_nothing_worked(collected)
+                return _brief(settings, run_options, store, collected, started, progress)
+        except BriefError as exc:
+            status = daily.Status(
+                command="brief run",
+                started=daily.iso(started) or "",
+                ended=daily.iso(time.time()) or "",
+                outcome="error",
+                exit_code=1,
+                counts=collected.counts(),
+                failures=_failures(collected.problems),
+                error=str(exc),
+                message=f"The run failed: {exc}",
+            )
+            _write_status(out, status)
+            raise
+
+
+def _brief(
+    settings: Settings,
+    run_options: RunOptions,
+    store: ArticleStore,
+    collected: Collected,
+    started: float,
+    progress: Progress | None,
+) -> RunResult:
+    out = Path(settings.output)
+    until = time.time()
+    if run_options.since:
+        since: float | None = daily.parse_since(run_options.since)
+    else:
+        since = store.last_success()
+        if since is None:
+            since = until - FIRST_RUN_SPAN
+    new = store.since(since, until)
+    problems = list(collected.problems)
+    counts: dict[str, int | None] = {**collected.counts(), "articles_briefed": len(new)}
+    result: MakeResult | None = None
+    if new:
+        told = {t.article_id: (t.briefing_date, t.headline) for t in store.last_told()}
+        new_ids = {a.id for a in new}
+        previous = {k: v for k, v in told.items() if k not in new_ids}
+        earlier = store.by_ids(sorted(previous))
+        articles = tuple(earlier + new)
+        o = run_options.options
+        now = datetime.now()
+        day = o.briefing_date or now.date().isoformat()
+        options = replace(
+            o,
+            paths=(),
+            articles=articles,
+            inputs=_inputs(articles),
+            previous=previous,
+            briefing_date=day,
+            file_stem=daily.file_stem(out, day, o.formats, now),
+        )
+        result = make_briefing(options, progress)
+        problems.extend(result.problems)
+        counts["stories_repeated_left_out"] = result.repeated
+    briefing = result.briefing if result else None
+    if briefing is None:
+        outcome, code = "nothing-new", 0
+        message = (
+            f"Nothing new since {daily.iso(since)}: no new briefing; the last one stands."
+            if not result
+            else f"Nothing new since {daily.iso(since)}: every story was in the last briefing "
+            "already; no new briefing."
+        )
+    elif briefing.stories and all(d.status == "failed" for d in briefing.stories):
+        outcome, code = "all-stories-failed", 3
+        message = (
+            "Every story failed; the briefing written lists why. briefing-latest is unchanged."
+        )
+    else:
+        outcome, code = "written", 0
+        message = f"Wrote the briefing of {len(briefing.stories)} stories."
+    written = result.written if result else ()
+    latest: tuple[Path, ...] = ()
+    if briefing is not None:
+        counts.update(_briefing_counts(briefing))
+    if outcome == "written" and briefing is not None:
+        latest = daily.publish_latest(written, out)
+        told_now = _told(briefing)
+        store.record_run(started, since, until, outcome, _main_file(written), told_now)
+    else:
+        store.record_run(started, since, until, outcome, _main_file(written))
+    deliveries = daily.Delivery("off")
+    if run_options.deliver:
+        deliveries = _deliver(settings, briefing if outcome == "written" else None, written, out)
+    elif settings.deliver.email_to or settings.deliver.copy_to:
+        deliveries = daily.Delivery("skipped")
+    status = daily.Status(
+        command="brief run",
+        started=daily.iso(started) or "",
+        ended=daily.iso(time.time()) or "",
+        outcome=outcome,
+        exit_code=code,
+        since=daily.iso(since),
+        until=daily.iso(until),
+        briefing=_main_file(written),
+        files=tuple(str(p) for p in written),
+        latest=tuple(str(p) for p in latest),
+        counts=counts,
+        failures=_failures(problems),
+        delivery=deliveries,
+        message=message,
+    )
+    _write_status(out, status)
+    return RunResult(status, collected, tuple(problems), briefing, written, deliveries.errors)
+
+
+def _briefing_counts(briefing: Briefing) -> dict[str, int | None]:
+    flagged = 0
+    for digest in briefing.stories:
+        for section in digest.sections:
+            points = (section.headline, section.summary, *section.points, *section.disagreements)
+            flagged += sum(1 for p in points if p is not None and p.flags)
+    return {
+        "stories": len(briefing.stories),
+        "stories_failed": sum(1 for d in briefing.stories if d.status == "failed"),
+        "stories_updated": sum(1 for d in briefing.stories if d.update is not None),
+        "articles_in_briefing": len(briefing.sources),
+        "llm_calls": _llm_calls(briefing),
+        "flagged_points": flagged,
+    }
+
+
+def _llm_calls(briefing: Briefing) -> int | None:
+    """Requests sent to the model in this run (cache hits not counted), from the call log;
+    None when it is unknown (the cache and its log were off)."""
+    if briefing.provenance.engine != "llm":
+        return 0
+    params = dict(briefing.provenance.parameters)
+    if params.get("cache") != "on" or "run_id" not in params:
+        return None
+    from ..digest.cache import Store
+
+    store = Store()
+    try:
+        calls = store.calls(params["run_id"])
+    finally:
+        store.close()
+    return sum(int(c.get("attempts") or 1) for c in calls if c.get("outcome") != "cache")
+
+
+def _told(briefing: Briefing) -> list[Told]:
+    from ..daily.deliver import language
+
+    lang = language(briefing)
+    told = []
+    for digest in briefing.stories:
+        if digest.status != "ok":
+            continue
+        headline = ""
+        for section in (digest.section(lang), *digest.sections):
+            if section is not None and section.headline is not None:
+                headline = section.headline.text
+                break
+        for article in digest.story.articles:
+            told.append(Told(article.id, briefing.date, headline))
+    return told
+
+
+def _main_file(written: Sequence[Path]) -> str | None:
+    for path in written:
+        if path.suffix == ".docx":
+            return str(path)
+    return str(written[0]) if written else None
+
+
+def _failures(problems: Sequence[Problem]) -> tuple[dict[str, str], ...]:
+    return tuple({"where": p.where, "message": p.message, "severity": p.severity}
+                 for p in problems)  # fmt: skip
+
+
+def _write_status(out: Path, status: daily.Status) -> None:
+    try:
+        daily.write_status(out, status)
+    except BriefError as exc:
+        log.error("status.json could not be written: %s", exc)
+
+
+def _deliver(
+    settings: Settings, briefing: Briefing | None, written: Sequence[Path], out: Path
+) -> daily.Delivery:
+    d = settings.deliver
+    outbox = delivery.Outbox(out / OUTBOX)
+    errors: list[str] = []
+    if not d.email_to and not d.copy_to and not outbox.pending():
+        return daily.Delivery("off")
+    added = None
+    if briefing is not None and (d.email_to or d.copy_to):
+        message = None
+        try:
+            if d.email_to:
+                delivery.check(d)
+                message = _message(settings, briefing, written)
+        except BriefError as exc:
+            errors.append(str(exc))
+        added = outbox.add(message, written, d.copy_to)
+    done = outbox.deliver(d, smtp_password(), lambda folder: resolve(settings, folder))
+    errors.extend(done.errors)
+    if errors:
+        outcome = "failed"
+    elif done.sent or done.copied:
+        outcome = "sent"
+    else:
+        outcome = "off" if briefing is None else "sent"
+    return daily.Delivery(
+        outcome=outcome,
+        to=tuple(d.email_to) if done.sent else (),
+        copies=tuple(done.copied),
+        errors=tuple(errors),
+        pending=done.pending,
+        retried=sum(1 for ident in done.sent if added is None or ident != added.id),
+    )
+
+
+def _message(settings: Settings, briefing: Briefing, written: Sequence[Path]) -> EmailMessage:
+    docx = next((p for p in written if p.suffix == ".docx"), None)
+    docx_bytes = docx.read_bytes() if docx else _render(briefing, "docx")
+    stem = written[0].stem if written else f"briefing-{briefing.date}"
+    return delivery.compose(
+        briefing,
+        settings.deliver,
+        html=_render(briefing, "html").decode("utf-8"),
+        text=_render(briefing, "md").decode("utf-8"),
+        docx=docx_bytes,
+        docx_name=f"{stem}.docx",
+    )
+
+
+def _fields(value: object) -> dict[str, object]:
+    return {name: getattr(value, name) for name in value.__slots__}  # type: ignore[attr-defined]
