@@ -39,6 +39,8 @@ class FeedServer:
         self.routes: dict[str, Reply] = {}
         self.before: dict[str, deque[int | Reply]] = {}
         self.requests: list[tuple[str, dict[str, str]]] = []
+        self.active = 0
+        self.max_active = 0  # the most requests served at once
         self._lock = threading.Lock()
         server = self
 
@@ -49,6 +51,16 @@ class FeedServer:
                 pass
 
             def do_GET(self) -> None:  # noqa: N802
+                with server._lock:
+                    server.active += 1
+                    server.max_active = max(server.max_active, server.active)
+                try:
+                    self._get()
+                finally:
+                    with server._lock:
+                        server.active -= 1
+
+            def _get(self) -> None:
                 headers = {k.lower(): v for k, v in self.headers.items()}
                 with server._lock:
                     server.requests.append((self.path, headers))
@@ -100,7 +112,9 @@ class FeedServer:
 
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
+        )
 
     def route(self, path: str, reply: Reply, statuses: list[int | Reply] | None = None) -> str:
         self.routes[path] = reply

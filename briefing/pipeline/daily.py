@@ -448,7 +448,11 @@ def _brief(
         )
     else:
         outcome, code = "written", 0
-        message = f"Wrote the briefing of {len(briefing.stories)} stories."
+        n = len(briefing.stories)
+        updated = sum(1 for d in briefing.stories if d.update is not None)
+        message = f"Wrote the briefing of {n} {'story' if n == 1 else 'stories'}" + (
+            f" ({updated} updating the last briefing)." if updated else "."
+        )
     written = result.written if result else ()
     latest: tuple[Path, ...] = ()
     if briefing is not None:
@@ -472,7 +476,7 @@ def _brief(
         exit_code=code,
         since=daily.iso(since),
         until=daily.iso(until),
-        briefing=_main_file(written),
+        briefing=_main_file(written) or store.last_briefing(),
         files=tuple(str(p) for p in written),
         latest=tuple(str(p) for p in latest),
         counts=counts,

@@ -430,7 +430,7 @@ class _Client:
 
         o = self.options
         backoff = wait_exponential_jitter(
-            initial=o.backoff_initial, jitter=o.backoff_initial, max=o.backoff_max
+            multiplier=o.backoff_initial, jitter=o.backoff_initial, max=o.backoff_max
         )
         started = time.monotonic()
 

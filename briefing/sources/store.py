@@ -301,6 +301,13 @@ class ArticleStore:
         ).fetchone()
         return row[0] if row else None
 
+    def last_briefing(self) -> str | None:
+        """The main file of the last briefing written (the one that stands)."""
+        row = self._db.execute(
+            "SELECT briefing FROM runs WHERE outcome = 'written' ORDER BY id DESC LIMIT 1"
+        ).fetchone()
+        return row[0] if row else None
+
     def record_run(
         self,
         started: float,
