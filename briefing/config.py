@@ -13,7 +13,7 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from .errors import ConfigError
 
@@ -89,7 +89,7 @@ class SourcesSettings(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    feeds: list[str | FeedSettings] = []
+    feeds: list[FeedSettings] = []  # in brief.toml: URLs, or {url, name, lang} tables
     folders: list[str] = []
     opml: str | None = None
     timeout: float = Field(default=20.0, gt=0, le=600)  # seconds to connect / between bytes
@@ -99,6 +99,13 @@ class SourcesSettings(BaseModel):
     max_entries: int = Field(default=200, ge=1, le=10_000)  # entries read from one feed
     fetch_pages: bool = True  # fetch the page of an entry that carries only an abstract
     user_agent: str | None = None  # default: brief/VERSION (+project URL)
+
+    @field_validator("feeds", mode="before")
+    @classmethod
+    def _urls_are_feeds(cls, value: Any) -> Any:
+        if isinstance(value, list):
+            return [{"url": v} if isinstance(v, str) else v for v in value]
+        return value
 
 
 class DeliverSettings(BaseModel):

@@ -102,10 +102,7 @@ def feeds(settings: Settings) -> list[fetching.Feed]:
     """The feeds of ``[sources]``: ``feeds`` then the OPML list, each URL once."""
     found: list[fetching.Feed] = []
     for item in settings.sources.feeds:
-        if isinstance(item, str):
-            found.append(fetching.Feed(item.strip()))
-        else:
-            found.append(fetching.Feed(item.url.strip(), item.name, item.lang))
+        found.append(fetching.Feed(item.url.strip(), item.name, item.lang))
     if settings.sources.opml:
         path = resolve(settings, settings.sources.opml)
         try:
