@@ -65,10 +65,8 @@ def site(seeds_dir):
 def write_config(folder: Path, feeds: list[str], extra: str = "") -> Path:
     listed = ", ".join(json.dumps(f) for f in feeds)
     path = folder / "brief.toml"
-    path.write_text(
-        f'output = "out"\nformats = ["md", "docx", "json"]\n{extra}\n[sources]\nfeeds = [{listed}]\n',
-        encoding="utf-8",
-    )
+    head = 'output = "out"\nformats = ["md", "docx", "json"]\n'
+    path.write_text(f"{head}{extra}\n[sources]\nfeeds = [{listed}]\n", encoding="utf-8")
     return path
 
 

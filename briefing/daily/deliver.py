@@ -139,7 +139,7 @@ def send(message: EmailMessage, settings: DeliverSettings, password: str | None)
                         "in clear. Use smtp_ssl = true, or set smtp_starttls = false if the "
                         "network is trusted."
                     )
-                smtp.login(settings.smtp_user, password)
+                _login(smtp, settings.smtp_user, password)
             refused = smtp.send_message(message)
     except DeliveryError:
         raise
@@ -181,6 +181,22 @@ def send(message: EmailMessage, settings: DeliverSettings, password: str | None)
         ) from exc
     if refused:
         log.warning("the %s refused %s", where, ", ".join(refused))
+
+
+def _login(smtp: smtplib.SMTP, user: str, password: str) -> None:
+    """Log in with one mechanism the server offers (PLAIN, else LOGIN, else CRAM-MD5).
+    smtplib's ``login`` tries each in turn after a refusal, and some servers hang on the
+    second try instead of refusing again: one clear refusal is better."""
+    if not smtp.has_extn("auth"):
+        raise smtplib.SMTPNotSupportedError("AUTH (a login)")
+    offered = smtp.esmtp_features["auth"].upper().split()
+    mechanism = next((m for m in ("PLAIN", "LOGIN", "CRAM-MD5") if m in offered), None)
+    if mechanism is None:
+        smtp.login(user, password)  # let smtplib say what it can do
+        return
+    smtp.user, smtp.password = user, password
+    method = getattr(smtp, "auth_" + mechanism.lower().replace("-", "_"))
+    smtp.auth(mechanism, method, initial_response_ok=True)
 
 
 def _reply(exc: Exception) -> str:
