@@ -313,3 +313,41 @@ def test_config_check_says_what_is_set_up(tmp_path):
     assert done.returncode == 0, done.stderr
     assert "feeds: 3" in done.stdout and "keep_days = 7" in done.stdout
     assert "smtp.example.org:587" in done.stdout and "BRIEF_SMTP_PASSWORD" in done.stdout
+
+
+def test_llm_calls_are_counted_and_a_second_run_makes_none(site, tmp_path, monkeypatch):
+    from fake_openai import FakeOpenAI
+    from llm_answers import answering
+
+    site.publish(site.items)
+    path = write_config(tmp_path, [site.feed])
+    with FakeOpenAI(default=answering) as llm:
+        monkeypatch.setenv("OPENAI_BASE_URL", llm.base_url)
+        first = run_once(path)
+        calls = len(llm.requests)
+        second = run_once(path)
+    assert first.status.outcome == "written" and first.briefing.provenance.engine == "llm"
+    assert first.status.counts["llm_calls"] == calls >= 1
+    assert second.status.outcome == "nothing-new" and second.status.counts["llm_calls"] == 0
+    assert len(llm.requests) == calls
+
+
+def test_every_story_failing_exits_3_and_leaves_latest(site, tmp_path, monkeypatch):
+    from fake_openai import FakeOpenAI, Reply
+
+    site.publish(site.items[:3])
+    path = write_config(tmp_path, [site.feed])
+    assert brief("run", "--config", str(path), cwd=tmp_path).returncode == 0  # extractive
+    latest = (tmp_path / "out" / "briefing-latest.json").read_bytes()
+    site.publish(site.items)
+    with FakeOpenAI(default=Reply("this is not JSON")) as llm:
+        monkeypatch.setenv("OPENAI_BASE_URL", llm.base_url)
+        failed = brief("run", "--config", str(path), cwd=tmp_path)
+    assert failed.returncode == 3, failed.stderr
+    assert (tmp_path / "out" / "briefing-latest.json").read_bytes() == latest
+    s = status(tmp_path)
+    assert s["outcome"] == "all-stories-failed" and s["exit_code"] == 3
+    assert s["counts"]["stories_failed"] == s["counts"]["stories"] == 1
+    monkeypatch.delenv("OPENAI_BASE_URL")
+    again = brief("run", "--config", str(path), cwd=tmp_path)  # the failed run is not "done"
+    assert again.returncode == 0 and status(tmp_path)["counts"]["articles_briefed"] == 2

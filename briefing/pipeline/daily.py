@@ -289,10 +289,7 @@ def _locked(folders: Sequence[Path], command: str) -> Iterator[None]:
             if resolved in seen:
                 continue
             seen.append(resolved)
-            taken = stack.enter_context(lock.hold(folder, command))
-            if taken.took_over:
-                log.warning("took over the lock of a run that died: %s",
-                            taken.took_over.describe())  # fmt: skip
+            stack.enter_context(lock.hold(folder, command))  # it notes a dead run's lock
         yield
 
 
@@ -406,7 +403,16 @@ def _brief(
             since = until - FIRST_RUN_SPAN
     new = store.since(since, until)
     problems = list(collected.problems)
-    counts: dict[str, int | None] = {**collected.counts(), "articles_briefed": len(new)}
+    counts: dict[str, int | None] = {
+        **collected.counts(),
+        "articles_briefed": len(new),
+        "stories": 0,
+        "stories_failed": 0,
+        "stories_updated": 0,
+        "stories_repeated_left_out": 0,
+        "llm_calls": 0,
+        "flagged_points": 0,
+    }
     result: MakeResult | None = None
     if new:
         told = {t.article_id: (t.briefing_date, t.headline) for t in store.last_told()}
