@@ -10,6 +10,7 @@ from feed_server import FeedServer, Reply, atom, page, rss, seed_items
 
 from briefing.sources import fetch as fetching
 from briefing.sources.fetch import Feed, FetchOptions
+from briefing.sources.http_client import MAX_REDIRECTS
 
 FAST = FetchOptions(timeout=2.0, max_attempts=3, backoff_initial=0.01, backoff_max=0.05)
 LONG_AR = ["هذا نص عربي طويل عن اجتماع وزراء الخارجية في العاصمة وما تلاه من تصريحات. " * 8] * 3
@@ -130,7 +131,7 @@ def test_a_redirect_loop_is_named():
         server.route("/loop", Reply(b"", status=302, headers={"Location": url}))
         result = run(Feed(url), options=_no_pages())
     assert "redirect loop" in result.feeds[0].error
-    assert server.hits("/loop") <= fetching.MAX_REDIRECTS + 1
+    assert server.hits("/loop") <= MAX_REDIRECTS + 1
 
 
 def test_a_redirect_is_followed():
