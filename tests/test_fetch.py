@@ -83,6 +83,14 @@ def test_a_malformed_feed_is_read_as_far_as_it_can_be_with_a_warning():
     assert any("malformed" in p.message and url in p.where for p in result.problems)
 
 
+def test_a_site_page_given_for_a_feed_names_the_feed_it_announces():
+    html = b'<html><head><link rel="alternate" type="application/rss+xml" href="/rss.xml">'
+    with FeedServer() as server:
+        url = server.route("/", Reply(html + b"</head><body>Home</body></html>", "text/html"))
+        result = run(Feed(url), options=_no_pages())
+    assert f"put {server.url('/rss.xml')} in brief.toml" in result.feeds[0].error
+
+
 def test_a_500_then_ok_is_retried():
     with FeedServer() as server:
         url = server.route(

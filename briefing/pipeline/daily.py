@@ -249,6 +249,7 @@ def _brief(
             previous=previous,
             briefing_date=day,
             file_stem=daily.file_stem(out, day, o.formats, now),
+            holds_lock=True,
         )
         result = make_briefing(options, progress)
         problems.extend(result.problems)

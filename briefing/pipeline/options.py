@@ -36,3 +36,4 @@ class MakeOptions:
     inputs: tuple[InputFile, ...] = ()
     previous: dict[str, tuple[str, str]] = field(default_factory=dict)
     file_stem: str | None = None  # default: briefing-<date>
+    holds_lock: bool = False  # the caller (brief run) holds the output folder's lock already

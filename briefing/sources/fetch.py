@@ -224,9 +224,13 @@ def _read_feed(client: Client, feed: Feed, options: FetchOptions) -> FeedResult:
         records, warning = web.parse_feed(response.content, response.headers.get("content-type"))
     except web.NotAnArticle as exc:
         kind = response.headers.get("content-type", "unknown type").split(";")[0]
-        raise FetchFailed(
-            f"{exc} (the server sent {kind}); check that the URL is the feed's"
-        ) from None
+        named = _feed_link(response.content, response.url)
+        hint = (
+            f"the page names its feed: put {named} in brief.toml instead"
+            if named
+            else "check that the URL is the feed's"
+        )
+        raise FetchFailed(f"{exc} (the server sent {kind}); {hint}") from None
     problems = [Problem(f"feed {feed.label}", warning + ".")] if warning else []
     if len(records) > options.max_entries:
         problems.append(
@@ -243,6 +247,20 @@ def _read_feed(client: Client, feed: Feed, options: FetchOptions) -> FeedResult:
             record["lang"] = feed.lang
         entries.append(Entry(feed.url, record, _digest(record)))
     return FeedResult(feed, "ok", tuple(entries), etag, last_modified, None, tuple(problems))
+
+
+_FEED_LINK = re.compile(
+    rb"<link[^>]+type=[\"']application/(?:rss|atom)\+xml[\"'][^>]*>", re.IGNORECASE
+)
+_HREF = re.compile(rb"href=[\"']([^\"']+)[\"']", re.IGNORECASE)
+
+
+def _feed_link(html: bytes, base: str) -> str | None:
+    """The feed an HTML page announces (``<link rel="alternate" type="application/rss+xml"
+    href=...>``), for a user who gave the site's page instead of its feed."""
+    tag = _FEED_LINK.search(html[:100_000])
+    href = _HREF.search(tag.group(0)) if tag else None
+    return urljoin(base, href.group(1).decode("utf-8", "replace")) if href else None
 
 
 def _digest(record: dict[str, Any]) -> str:

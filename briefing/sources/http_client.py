@@ -70,7 +70,7 @@ class Client:
             follow_redirects=True,
             max_redirects=MAX_REDIRECTS,
             limits=httpx.Limits(max_connections=WORKERS * 2, max_keepalive_connections=WORKERS),
-            trust_env=False,  # proxies only when configured for brief, never by accident
+            trust_env=True,  # HTTP(S)_PROXY and NO_PROXY, as curl and pip honour them
         )
         self._lock = threading.Lock()
         self._hosts: dict[str, threading.BoundedSemaphore] = {}
