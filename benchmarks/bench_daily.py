@@ -124,7 +124,7 @@ def main() -> None:
                 f"{c['feeds_failed']} failed; {c['pages_fetched']} pages fetched; "
                 f"{c['articles_new']} new articles; {c['stories']} stories; "
                 f"{len(llm.requests) - before_llm} LLM requests (status: {c['llm_calls']}); "
-                f"new files: {len(status['files'])}"
+                f"new files: {len(status['files'])}; seconds by phase: {status['seconds']}"
             )
     print(f"(work folder: {folder})")
 

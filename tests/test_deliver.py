@@ -181,10 +181,18 @@ def settings(port: int, **kw) -> DeliverSettings:
     return DeliverSettings(**{**base, **kw})
 
 
-def test_starttls_required_but_not_offered_is_named():
+def test_starttls_required_but_not_offered_is_named(monkeypatch):
+    monkeypatch.setattr(deliver, "_loopback", lambda host: False)  # as if on another machine
     with SMTPServer() as smtp:
         with pytest.raises(DeliveryError, match="does not offer STARTTLS"):
             deliver.send(_mail(), settings(smtp.port, smtp_starttls=True), None)
+    assert smtp.inbox.mails == []
+
+
+def test_a_relay_on_this_machine_without_starttls_still_gets_the_mail(caplog):
+    with SMTPServer() as smtp:
+        deliver.send(_mail(), settings(smtp.port, smtp_starttls=True), None)
+    assert len(smtp.inbox.mails) == 1 and "offers no STARTTLS" in caplog.text
 
 
 def test_a_user_without_password_is_told_where_to_set_it():

@@ -7,8 +7,9 @@ that fails stays there and is tried again at the next run, so a mail server that
 at 06:30 never loses the morning's briefing, and never stops its files being written.
 
 SMTP: implicit TLS with ``smtp_ssl``; otherwise STARTTLS when ``smtp_starttls`` is true
-(required), unset (used when the server offers it; a login over a plain connection to
-another machine is refused) or false (never). The password comes only from
+(required, except by a relay on this machine: nothing crosses the network), unset (used
+when the server offers it; a login over a plain connection to another machine is
+refused) or false (never). The password comes only from
 ``BRIEF_SMTP_PASSWORD``.
 """
 
@@ -121,6 +122,12 @@ def send(message: EmailMessage, settings: DeliverSettings, password: str | None)
                     smtp.starttls(context=ssl.create_default_context())
                     smtp.ehlo()
                     secure = True
+                elif settings.smtp_starttls and _loopback(host):
+                    log.warning(
+                        "the %s offers no STARTTLS; sending without it, as the mail does not "
+                        "leave this machine",
+                        where,
+                    )
                 elif settings.smtp_starttls:
                     raise DeliveryError(
                         f"The {where} does not offer STARTTLS, and smtp_starttls = true asks "

@@ -51,13 +51,6 @@ def parse_since(value: str, now: datetime | None = None) -> float:
     return when.timestamp()
 
 
-@dataclass(frozen=True, slots=True)
-class Continuation:
-    """What the previous briefing told: article id -> (its date, the story's headline)."""
-
-    told: Mapping[str, tuple[str, str]]
-
-
 def continuing(
     stories: Sequence[Story], previous: Mapping[str, tuple[str, str]]
 ) -> tuple[list[Story], dict[str, Update], int]:
@@ -131,6 +124,7 @@ class Status:
     delivery: Delivery | None = None
     error: str | None = None
     message: str = ""
+    seconds: Mapping[str, float] = field(default_factory=dict)  # collect, brief, deliver
 
     def as_dict(self) -> dict[str, Any]:
         data = asdict(self)

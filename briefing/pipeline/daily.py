@@ -213,6 +213,7 @@ def _brief(
 ) -> RunResult:
     out = Path(settings.output)
     until = time.time()
+    seconds = {"collect": round(until - started, 2)}
     if run_options.since:
         since: float | None = daily.parse_since(run_options.since)
     else:
@@ -252,6 +253,7 @@ def _brief(
             holds_lock=True,
         )
         result = make_briefing(options, progress)
+        seconds["brief"] = round(time.time() - until, 2)
         problems.extend(result.problems)
         counts["stories_repeated_left_out"] = result.repeated
     briefing = result.briefing if result else None
@@ -287,7 +289,9 @@ def _brief(
         store.record_run(started, since, until, outcome, _main_file(written))
     deliveries = daily.Delivery("off")
     if run_options.deliver:
+        delivering = time.time()
         deliveries = _deliver(settings, briefing if outcome == "written" else None, written, out)
+        seconds["deliver"] = round(time.time() - delivering, 2)
     elif settings.deliver.email_to or settings.deliver.copy_to:
         deliveries = daily.Delivery("skipped")
     status = daily.Status(
@@ -305,6 +309,7 @@ def _brief(
         failures=_failures(problems),
         delivery=deliveries,
         message=message,
+        seconds=seconds,
     )
     _write_status(out, status)
     return RunResult(status, collected, tuple(problems), briefing, written, deliveries.errors)
