@@ -295,6 +295,8 @@ def test_only_http_feeds(url):
         ("https://example.org:443", "https://example.org/"),
         ("https://example.org:8443/x?fbclid=1", "https://example.org:8443/x"),
         ("https://example.org/news/1.html", "https://example.org/news/1.html"),
+        ("http://[::1]:8080/a", "http://[::1]:8080/a"),
+        ("http://example.org:bad/a", "http://example.org:bad/a"),
     ],
 )
 def test_normalise_url(url, expected):

@@ -127,3 +127,9 @@ def test_the_store_is_plain_sqlite(tmp_path):
         store.put(art(), feed="f", url="https://e/1", now=T0)
     rows = sqlite3.connect(tmp_path / "s.sqlite3").execute("SELECT feed, url FROM articles")
     assert rows.fetchall() == [("f", "https://e/1")]
+
+
+def test_readers_see_the_link_as_the_feed_gave_it(store):
+    link = "https://example.org/news/1?utm_source=rss"
+    _, aid = store.put(art(url=link), feed="f", url="https://example.org/news/1", now=T0)
+    assert store.by_ids([aid])[0].url == link

@@ -164,13 +164,18 @@ def normalise_url(url: str) -> str:
     and tracking parameters (utm_*, fbclid, gclid…) dropped."""
     from urllib.parse import parse_qsl, urlencode, urlunsplit
 
-    parts = urlsplit(url.strip())
+    try:
+        parts = urlsplit(url.strip())
+        port = parts.port
+    except ValueError:  # a malformed port or address: keep the URL as it is
+        return url.strip()
     host = (parts.hostname or "").lower()
-    if parts.port and not (
-        (parts.scheme == "http" and parts.port == 80)
-        or (parts.scheme == "https" and parts.port == 443)
+    if ":" in host:
+        host = f"[{host}]"  # IPv6
+    if port and not (
+        (parts.scheme == "http" and port == 80) or (parts.scheme == "https" and port == 443)
     ):
-        host = f"{host}:{parts.port}"
+        host = f"{host}:{port}"
     query = [
         (k, v)
         for k, v in parse_qsl(parts.query, keep_blank_values=True)

@@ -36,6 +36,7 @@ CREATE TABLE IF NOT EXISTS articles (
     key TEXT PRIMARY KEY,
     id TEXT NOT NULL UNIQUE,
     url TEXT,
+    link TEXT,
     canonical TEXT,
     feed TEXT NOT NULL,
     digest TEXT,
@@ -186,8 +187,9 @@ class ArticleStore:
         digest: str | None = None,
         now: float | None = None,
     ) -> tuple[Change, str]:
-        """Store an article (cleaned) under its URL, else its content; say whether it was
-        new, updated (same key, different content) or the same, and give its id."""
+        """Store an article (cleaned) under its URL (normalised), else its content; say
+        whether it was new, updated (same key, different content) or the same, and give
+        its id. The article's own ``url`` (as its feed gave it) is what readers see."""
         now = time.time() if now is None else now
         content = content_key(article)
         existing = self._find(url, canonical, content)
@@ -195,10 +197,22 @@ class ArticleStore:
             key = url or canonical or content
             aid = article_id(key)
             self._db.execute(
-                "INSERT INTO articles (key, id, url, canonical, feed, digest, content_hash, "
-                "title, text, source, published, lang, mentioned_dates, removed, first_seen, "
-                "last_seen) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (key, aid, url, canonical, feed, digest, content, *_fields(article), now, now),
+                "INSERT INTO articles (key, id, url, link, canonical, feed, digest, "
+                "content_hash, title, text, source, published, lang, mentioned_dates, removed, "
+                "first_seen, last_seen) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    key,
+                    aid,
+                    url,
+                    article.url,
+                    canonical,
+                    feed,
+                    digest,
+                    content,
+                    *_fields(article),
+                    now,
+                    now,
+                ),  # fmt: skip
             )
             return "new", aid
         key, aid, old_content = existing
@@ -270,7 +284,7 @@ class ArticleStore:
                     text=row["text"],
                     origin=row["feed"],
                     source=row["source"],
-                    url=row["canonical"] or row["url"],
+                    url=row["link"] or row["canonical"] or row["url"],
                     published=row["published"],
                     lang=row["lang"],
                     mentioned_dates=tuple(json.loads(row["mentioned_dates"])),
