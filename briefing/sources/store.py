@@ -121,6 +121,9 @@ class ArticleStore:
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA busy_timeout=60000")
             self._db.executescript(_SCHEMA)
+            columns = {row[1] for row in self._db.execute("PRAGMA table_info(articles)")}
+            if "link" not in columns:  # a store made before links were kept
+                self._db.execute("ALTER TABLE articles ADD COLUMN link TEXT")
         except (OSError, sqlite3.Error) as exc:
             raise ConfigError(
                 f"Cannot open the article store {path} ({exc}); set 'store' in brief.toml or "
