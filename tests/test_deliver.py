@@ -195,8 +195,14 @@ def test_a_relay_on_this_machine_without_starttls_still_gets_the_mail(caplog):
     assert len(smtp.inbox.mails) == 1 and "offers no STARTTLS" in caplog.text
 
 
-def test_a_user_without_password_is_told_where_to_set_it():
+def test_a_server_without_login_gets_the_mail_even_with_smtp_user(caplog):
     with SMTPServer() as smtp:
+        deliver.send(_mail(), settings(smtp.port, smtp_user="briefing"), None)
+    assert len(smtp.inbox.mails) == 1 and "offers no login" in caplog.text
+
+
+def test_a_user_without_password_is_told_where_to_set_it():
+    with SMTPServer(password="pw") as smtp:
         with pytest.raises(DeliveryError, match="BRIEF_SMTP_PASSWORD is not set"):
             deliver.send(_mail(), settings(smtp.port, smtp_user="briefing"), None)
 

@@ -134,7 +134,13 @@ def send(message: EmailMessage, settings: DeliverSettings, password: str | None)
                         "for it. Use the server's submission port (587), or set smtp_ssl = "
                         "true for port 465, or smtp_starttls = false on a trusted network."
                     )
-            if settings.smtp_user:
+            if settings.smtp_user and not smtp.has_extn("auth"):
+                log.warning(
+                    "the %s offers no login (AUTH); sending without logging in as %r",
+                    where,
+                    settings.smtp_user,
+                )
+            elif settings.smtp_user:
                 if not password:
                     raise DeliveryError(
                         f"[deliver] smtp_user is {settings.smtp_user!r} but BRIEF_SMTP_PASSWORD "
