@@ -163,6 +163,8 @@ def make(
                 "max_attempts": max_attempts,
             },
         )
+        for refused in settings.refused:  # a password in brief.toml: ignored, and said so
+            click.echo(f"brief: error: {refused}", err=True)
         options = MakeOptions(
             paths=paths,
             out_dir=settings.output,

@@ -140,6 +140,7 @@ class Settings(BaseModel):
     keep_days: int = Field(default=30, ge=1, le=3650)  # days the article store keeps rows
     store: str | None = None  # the article store's file; default: in the data directory
     config_dir: str | None = None  # where brief.toml was read (relative paths start there)
+    refused: list[str] = []  # passwords found in brief.toml, ignored: what to tell the user
 
 
 def load(config_path: str | None = None, flags: dict[str, Any] | None = None) -> Settings:
@@ -200,7 +201,7 @@ def _read_toml(path: Path) -> dict[str, Any]:
         raise ConfigError(f"Config file {path} does not exist; check --config.") from None
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise ConfigError(f"Config file {path} cannot be read: {exc}. Fix it.") from exc
-    _refuse_password(path, data)
+    data["refused"] = _refuse_password(path, data)
     secret = [k for k in (*data, *data.get("llm", {})) if "key" in k.lower()]
     if secret:
         raise ConfigError(
@@ -213,18 +214,26 @@ def _read_toml(path: Path) -> dict[str, Any]:
 _SECRET_WORDS = ("password", "passwd", "secret")
 
 
-def _refuse_password(path: Path, data: dict[str, Any], where: str = "") -> None:
-    """A password (SMTP or other) in brief.toml is refused, naming the key: the file is
-    shared, copied and committed; secrets come from the environment."""
-    for key, value in data.items():
+def _refuse_password(
+    path: Path, data: dict[str, Any], where: str = "", refused: list[str] | None = None
+) -> list[str]:
+    """Passwords (SMTP or other) in brief.toml are refused: taken out of the settings, each
+    named in a message, and never used. The file is shared, copied and committed; secrets
+    come from the environment. Returns the messages; the run goes on without them."""
+    refused = [] if refused is None else refused
+    for key in list(data):
+        value = data[key]
         name = f"{where}{key}"
         if isinstance(value, dict):
-            _refuse_password(path, value, f"{name}.")
+            _refuse_password(path, value, f"{name}.", refused)
         elif any(word in key.lower() for word in _SECRET_WORDS):
-            raise ConfigError(
-                f"{path} holds '{name}': a password is never read from brief.toml. Remove it "
-                "from the file and set the BRIEF_SMTP_PASSWORD environment variable instead."
+            del data[key]
+            refused.append(
+                f"{path} holds '{name}': a password is never read from brief.toml, and this "
+                "one was ignored. Remove it from the file and set the BRIEF_SMTP_PASSWORD "
+                "environment variable instead."
             )
+    return refused
 
 
 def resolve(settings: Settings, value: str) -> Path:

@@ -253,3 +253,30 @@ def _mail():
     mail["Subject"], mail["From"], mail["To"] = "t", "b@example.org", "a@example.org"
     mail.set_content("body")
     return mail
+
+
+def test_a_password_in_brief_toml_is_named_and_ignored_and_the_run_goes_on(
+    tmp_path, site, monkeypatch
+):
+    import subprocess
+    import sys
+
+    monkeypatch.setenv("BRIEF_SMTP_PASSWORD", "s3cret")
+    with SMTPServer(password="s3cret") as smtp:
+        toml = deliver_toml(smtp.port, user=True, extra='smtp_password = "leaked"\n')
+        path = config_with(tmp_path, site, toml)
+        done = subprocess.run(
+            [sys.executable, "-m", "briefing.cli", "run", "--config", str(path)],
+            cwd=tmp_path, capture_output=True, text=True, timeout=120,
+        )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "'deliver.smtp_password'" in done.stderr and "BRIEF_SMTP_PASSWORD" in done.stderr
+    assert "leaked" not in done.stderr
+    assert len(smtp.inbox.mails) == 1  # the password from the environment was used
+    s = status(tmp_path)
+    assert any(f["where"] == "brief.toml" for f in s["failures"])
+    check = subprocess.run(
+        [sys.executable, "-m", "briefing.cli", "config", "check", "--config", str(path)],
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert check.returncode == 1 and "'deliver.smtp_password'" in check.stderr

@@ -99,7 +99,8 @@ def collect(settings: Settings, store: ArticleStore, today: date | None = None) 
         **({"user_agent": s.user_agent} if s.user_agent else {}),
     )
     result = fetching.fetch(listed, options, seen=store.seen) if listed else None
-    problems: list[Problem] = list(result.problems) if result else []
+    problems = [Problem("brief.toml", message, "error") for message in settings.refused]
+    problems += result.problems if result else ()
     counts: dict[str, int] = defaultdict(int)
     now = time.time()
     with store.transaction():

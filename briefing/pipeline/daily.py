@@ -66,6 +66,8 @@ class RunResult:
 def check(settings: Settings) -> list[str]:
     """``brief config check``: what the settings will do, one line each; raises
     ``ConfigError`` naming the first thing wrong."""
+    if settings.refused:
+        raise ConfigError(settings.refused[0])
     listed = feeds(settings)
     bad = [f.url for f in listed if not f.url.lower().startswith(("http://", "https://"))]
     if bad:
