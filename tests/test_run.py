@@ -351,3 +351,15 @@ def test_every_story_failing_exits_3_and_leaves_latest(site, tmp_path, monkeypat
     monkeypatch.delenv("OPENAI_BASE_URL")
     again = brief("run", "--config", str(path), cwd=tmp_path)  # the failed run is not "done"
     assert again.returncode == 0 and status(tmp_path)["counts"]["articles_briefed"] == 2
+
+
+def test_feeds_from_an_opml_list_are_fetched(site, tmp_path):
+    site.publish(site.items)
+    (tmp_path / "feeds.opml").write_text(
+        f'<opml version="2.0"><body><outline text="الإخبارية" xmlUrl="{site.feed}"/></body></opml>',
+        encoding="utf-8",
+    )
+    (tmp_path / "brief.toml").write_text('output = "out"\n[sources]\nopml = "feeds.opml"\n')
+    result = run_once(tmp_path / "brief.toml")
+    assert result.status.outcome == "written" and result.status.counts["articles_new"] == 5
+    assert {a.source for a in result.briefing.sources} == {"الإخبارية"}
