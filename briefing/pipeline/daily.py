@@ -391,6 +391,23 @@ def _write_status(out: Path, status: daily.Status) -> None:
 def _deliver(
     settings: Settings, briefing: Briefing | None, written: Sequence[Path], out: Path
 ) -> daily.Delivery:
+    """Mail and copy the new briefing (if any) and every earlier delivery still pending.
+    Whatever goes wrong here is reported: the briefing is written already."""
+    try:
+        return _deliver_all(settings, briefing, written, out)
+    except Exception as exc:  # a bug here must not cost the run its status
+        log.exception("delivery failed")
+        return daily.Delivery(
+            "failed",
+            errors=(
+                f"internal error in delivery ({type(exc).__name__}: {exc}); please report it",
+            ),  # fmt: skip
+        )
+
+
+def _deliver_all(
+    settings: Settings, briefing: Briefing | None, written: Sequence[Path], out: Path
+) -> daily.Delivery:
     d = settings.deliver
     outbox = delivery.Outbox(out / OUTBOX)
     errors: list[str] = []
