@@ -103,9 +103,16 @@ class SourcesSettings(BaseModel):
     @field_validator("feeds", mode="before")
     @classmethod
     def _urls_are_feeds(cls, value: Any) -> Any:
+        if isinstance(value, (str, dict)):  # one feed written without the list
+            value = [value]
         if isinstance(value, list):
             return [{"url": v} if isinstance(v, str) else v for v in value]
         return value
+
+    @field_validator("folders", mode="before")
+    @classmethod
+    def _one_folder(cls, value: Any) -> Any:
+        return [value] if isinstance(value, str) else value
 
 
 class DeliverSettings(BaseModel):
@@ -123,6 +130,14 @@ class DeliverSettings(BaseModel):
     smtp_user: str | None = None
     smtp_timeout: float = Field(default=30.0, gt=0, le=600)
     copy_to: list[str] = []
+
+    @field_validator("email_to", "copy_to", mode="before")
+    @classmethod
+    def _one_is_a_list(cls, value: Any) -> Any:
+        """``email_to = "desk@example.org"``: one address (or folder) without the list."""
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
 
 
 class Settings(BaseModel):

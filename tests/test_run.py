@@ -363,3 +363,14 @@ def test_feeds_from_an_opml_list_are_fetched(site, tmp_path):
     result = run_once(tmp_path / "brief.toml")
     assert result.status.outcome == "written" and result.status.counts["articles_new"] == 5
     assert {a.source for a in result.briefing.sources} == {"الإخبارية"}
+
+
+def test_single_values_are_read_as_lists(tmp_path):
+    (tmp_path / "brief.toml").write_text(
+        "[sources]\nfeeds = 'https://a.example/rss'\nfolders = 'inbox'\n"
+        "[deliver]\nemail_to = 'desk@example.org, chief@example.org'\ncopy_to = '/srv/x'\n"
+    )
+    settings = config.load(str(tmp_path / "brief.toml"))
+    assert [f.url for f in settings.sources.feeds] == ["https://a.example/rss"]
+    assert settings.sources.folders == ["inbox"] and settings.deliver.copy_to == ["/srv/x"]
+    assert settings.deliver.email_to == ["desk@example.org", "chief@example.org"]
