@@ -36,14 +36,12 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 from urllib.parse import urljoin, urlsplit
 
-from .. import __version__
 from ..models import Problem
 from . import web
-from .http_client import WORKERS, Client, FetchFailed
+from .http_client import WORKERS, Client, FetchFailed, FetchOptions
 
 log = logging.getLogger(__name__)
 
-USER_AGENT = f"brief/{__version__} (news briefing; +https://pypi.org/project/brief/)"
 SHORT_WORDS = 150  # an entry with less text than this carries an abstract: fetch its page
 
 Status = Literal["ok", "not-modified", "failed"]
@@ -62,20 +60,6 @@ class Feed:
     @property
     def label(self) -> str:
         return f"{self.name} ({self.url})" if self.name else self.url
-
-
-@dataclass(frozen=True, slots=True)
-class FetchOptions:
-    timeout: float = 20.0
-    max_bytes: int = 5_000_000
-    per_host: int = 2
-    max_attempts: int = 3
-    max_retry_seconds: float = 60.0
-    backoff_initial: float = 1.0
-    backoff_max: float = 20.0
-    max_entries: int = 200
-    fetch_pages: bool = True
-    user_agent: str = USER_AGENT
 
 
 @dataclass(frozen=True, slots=True)

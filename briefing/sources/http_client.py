@@ -15,11 +15,10 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import urlsplit
 
-if TYPE_CHECKING:
-    from .fetch import FetchOptions
+from .. import __version__
 
 log = logging.getLogger(__name__)
 
@@ -28,6 +27,21 @@ MAX_REDIRECTS = 5
 RETRYABLE_STATUS = {408, 425, 429, 500, 502, 503, 504}
 MAX_ROBOTS_BYTES = 500_000
 WORKERS = 8  # requests at once, all hosts together
+USER_AGENT = f"brief/{__version__} (news briefing; +https://pypi.org/project/brief/)"
+
+
+@dataclass(frozen=True, slots=True)
+class FetchOptions:
+    timeout: float = 20.0
+    max_bytes: int = 5_000_000
+    per_host: int = 2
+    max_attempts: int = 3
+    max_retry_seconds: float = 60.0
+    backoff_initial: float = 1.0
+    backoff_max: float = 20.0
+    max_entries: int = 200
+    fetch_pages: bool = True
+    user_agent: str = USER_AGENT
 
 
 class FetchFailed(Exception):
