@@ -442,14 +442,18 @@ def _deliver_all(
 
 
 def _message(settings: Settings, briefing: Briefing, written: Sequence[Path]) -> EmailMessage:
-    docx = next((p for p in written if p.suffix == ".docx"), None)
-    docx_bytes = docx.read_bytes() if docx else _render(briefing, "docx")
+    """The mail, from the files just written where there are some (no second rendering)."""
+    files = {p.suffix.lstrip("."): p for p in written}
+
+    def content(fmt: str) -> bytes:
+        return files[fmt].read_bytes() if fmt in files else _render(briefing, fmt)
+
     stem = written[0].stem if written else f"briefing-{briefing.date}"
     return delivery.compose(
         briefing,
         settings.deliver,
-        html=_render(briefing, "html").decode("utf-8"),
-        text=_render(briefing, "md").decode("utf-8"),
-        docx=docx_bytes,
+        html=content("html").decode("utf-8"),
+        text=content("md").decode("utf-8"),
+        docx=content("docx"),
         docx_name=f"{stem}.docx",
     )
