@@ -76,6 +76,9 @@ def check(settings: Settings) -> list[str]:
             "[sources] folders instead."
         )
     lines = [f"feeds: {len(listed)}"]
+    for feed in listed:
+        extra = ", ".join(x for x in (feed.name, feed.lang) if x)
+        lines.append(f"feed: {feed.url}" + (f" ({extra})" if extra else ""))
     for folder in settings.sources.folders:
         path = resolve(settings, folder)
         lines.append(f"folder: {path}" + ("" if path.is_dir() else " (does not exist yet)"))
