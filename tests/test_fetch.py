@@ -91,6 +91,17 @@ def test_a_site_page_given_for_a_feed_names_the_feed_it_announces():
     assert f"put {server.url('/rss.xml')} in brief.toml" in result.feeds[0].error
 
 
+def test_an_aggregator_feed_names_each_entrys_outlet():
+    feed = rss([_item(1), _item(2)], title="Aggregator").replace(
+        b"<guid>", b'<source url="http://b.example/rss">Outlet B</source><guid>', 1
+    )
+    with FeedServer() as server:
+        url = server.route("/rss.xml", Reply(feed, "application/rss+xml"))
+        result = run(Feed(url), options=_no_pages())
+    first, second = result.feeds[0].entries
+    assert (first.record["source"], second.record["source"]) == ("Outlet B", "Aggregator")
+
+
 def test_a_500_then_ok_is_retried():
     with FeedServer() as server:
         url = server.route(

@@ -56,7 +56,7 @@ def parse_feed(
                 "id": entry.get("id") or entry.get("link") or None,
                 "title": html_to_text(entry.get("title", "")) or None,
                 "text": max(texts, key=len),
-                "source": outlet,
+                "source": _entry_source(entry) or outlet,
                 "url": entry.get("link") or None,
                 "published": _entry_date(entry),
                 "lang": (content[0].get("language") if content else None) or feed_lang,
@@ -69,6 +69,16 @@ def parse_feed(
             "entries that could be recovered"
         )
     return records, warning
+
+
+def _entry_source(entry: Any) -> str | None:
+    """The outlet an aggregator's entry names (RSS ``<source>``, Atom ``<source><title>``),
+    so that a feed of many outlets is not read as one."""
+    source = entry.get("source")
+    title = source.get("title") if isinstance(source, dict) else None
+    if not isinstance(title, str):
+        return None
+    return html_to_text(title).strip() or None
 
 
 def _entry_date(entry: Any) -> str | None:
