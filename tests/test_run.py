@@ -374,3 +374,67 @@ def test_single_values_are_read_as_lists(tmp_path):
     assert [f.url for f in settings.sources.feeds] == ["https://a.example/rss"]
     assert settings.sources.folders == ["inbox"] and settings.deliver.copy_to == ["/srv/x"]
     assert settings.deliver.email_to == ["desk@example.org", "chief@example.org"]
+
+
+@pytest.mark.parametrize(
+    ("value", "hours_back"),
+    [("24h", 24), ("90m", 1.5), ("7d", 168), ("2w", 336), ("1.5h", 1.5), (" 3 H ", 3)],
+)
+def test_since_spans(value, hours_back):
+    from datetime import UTC, datetime
+
+    from briefing.daily.run import parse_since
+
+    now = datetime(2026, 2, 10, 6, 0, tzinfo=UTC)
+    assert parse_since(value, now) == now.timestamp() - hours_back * 3600
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("2026-02-09T06:00+03:00", "2026-02-09T03:00:00+00:00"),
+        ("2026-02-09T06:00Z", "2026-02-09T06:00:00+00:00"),
+    ],
+)
+def test_since_dates(value, expected):
+    from briefing.daily.run import iso, parse_since
+
+    assert iso(parse_since(value)) == expected
+
+
+def test_since_without_zone_is_local_time():
+    from datetime import datetime
+
+    from briefing.daily.run import parse_since
+
+    assert parse_since("2026-02-09T06:00") == datetime(2026, 2, 9, 6, 0).timestamp()
+
+
+def test_continuing_marks_updates_and_leaves_out_repeats():
+    from briefing.daily.run import continuing
+    from briefing.models import Article, Story
+
+    def a(n: str) -> Article:
+        return Article(id=n, title=n, text=n, origin="o")
+
+    told = {"a1": ("2026-02-09", "H1"), "a2": ("2026-02-09", "H1"), "a3": ("2026-02-09", "H3")}
+    stories = [
+        Story("s1", (a("a1"), a("a2"), a("b1"))),  # continues H1 with b1
+        Story("s2", (a("a3"),)),  # told, nothing new
+        Story("s3", (a("b2"),)),  # new
+    ]
+    kept, updates, repeated = continuing(stories, told)
+    assert [s.id for s in kept] == ["s1", "s3"] and repeated == 1
+    assert updates["s1"].previous_headline == "H1" and updates["s1"].new_article_ids == ("b1",)
+    assert updates["s1"].previous_date == "2026-02-09" and "s3" not in updates
+
+
+def test_a_second_run_the_same_day_never_replaces_the_first_files(tmp_path):
+    from datetime import datetime
+
+    from briefing.daily.run import file_stem
+
+    clock = datetime(2026, 2, 10, 14, 5, 9)
+    assert file_stem(tmp_path, "2026-02-10", ["md"], clock) == "briefing-2026-02-10"
+    (tmp_path / "briefing-2026-02-10.md").write_text("x")
+    assert file_stem(tmp_path, "2026-02-10", ["md"], clock) == "briefing-2026-02-10-140509"
