@@ -356,3 +356,21 @@ def _item(n: int, link: str | None = None) -> dict[str, str]:
 
 def _no_pages() -> FetchOptions:
     return FetchOptions(timeout=2.0, backoff_initial=0.01, backoff_max=0.05, fetch_pages=False)
+
+
+def test_a_host_that_keeps_timing_out_is_not_asked_again_this_run():
+    options = FetchOptions(timeout=0.2, max_attempts=1, per_host=1, backoff_initial=0.01)
+    with FeedServer() as server:
+        items = []
+        for n in range(10):
+            link = server.route(f"/slow{n}.html", Reply(page("خبر", LONG_AR), delay=1.0))
+            items.append(_item(n, link))
+        url = server.route("/rss.xml", Reply(rss(items), "application/rss+xml"))
+        started = time.monotonic()
+        result = run(Feed(url), options=options)
+        elapsed = time.monotonic() - started
+    assert result.pages_failed == 10 and result.feeds[0].status == "ok"
+    asked = sum(server.hits(f"/slow{n}.html") for n in range(10))
+    assert asked <= 3 + 1  # the breaker trips after 3 failures in a row (one may be in flight)
+    assert any("in a row" in p.message for p in result.problems)
+    assert elapsed < 4

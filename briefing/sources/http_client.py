@@ -27,6 +27,7 @@ MAX_REDIRECTS = 5
 RETRYABLE_STATUS = {408, 425, 429, 500, 502, 503, 504}
 MAX_ROBOTS_BYTES = 500_000
 WORKERS = 8  # requests at once, all hosts together
+HOST_FAILURES = 3  # a host that fails this many requests in a row is not asked again this run
 USER_AGENT = f"brief/{__version__} (news briefing; +https://pypi.org/project/brief/)"
 
 
@@ -88,6 +89,7 @@ class Client:
         )
         self._lock = threading.Lock()
         self._hosts: dict[str, threading.BoundedSemaphore] = {}
+        self._failures: dict[str, int] = {}  # host -> requests failed in a row (down, slow)
         self._robots: dict[str, Any] = {}
         self._robots_locks: dict[str, threading.Lock] = {}
         self.requests = 0
@@ -110,6 +112,7 @@ class Client:
         )
 
         o = self.options
+        host = urlsplit(url).netloc.lower()
         backoff = wait_exponential_jitter(
             multiplier=o.backoff_initial, jitter=o.backoff_initial, max=o.backoff_max
         )
@@ -151,9 +154,14 @@ class Client:
             for attempt in retrying:
                 with attempt:
                     attempts += 1
-                    return self._once(url, headers or {})
+                    response = self._once(url, headers or {})
+                    with self._lock:
+                        self._failures[host] = 0
+                    return response
         except RetryError as exc:
             last = exc.last_attempt.exception()
+            with self._lock:
+                self._failures[host] = self._failures.get(host, 0) + 1
             raise FetchFailed(
                 f"{_describe(last)} after {attempts} attempt(s); it will be asked again next run"
             ) from last
@@ -181,9 +189,17 @@ class Client:
 
     def _once(self, url: str, headers: dict[str, str]) -> _Response:
         o = self.options
+        host = urlsplit(url).netloc.lower()
         with self._host(url):
             with self._lock:
-                self.requests += 1
+                failed = self._failures.get(host, 0)
+                if failed < HOST_FAILURES:
+                    self.requests += 1
+            if failed >= HOST_FAILURES:  # checked in turn, so waiting requests see it too
+                raise FetchFailed(
+                    f"was not asked: {host} failed {failed} requests in a row in this run "
+                    "(down or too slow); it will be asked again next run"
+                )
             deadline = time.monotonic() + o.timeout * 3
             with self._client.stream("GET", url, headers=headers) as r:
                 if r.status_code in RETRYABLE_STATUS:
