@@ -374,3 +374,12 @@ def test_a_host_that_keeps_timing_out_is_not_asked_again_this_run():
     assert asked <= 3 + 1  # the breaker trips after 3 failures in a row (one may be in flight)
     assert any("in a row" in p.message for p in result.problems)
     assert elapsed < 4
+
+
+def test_a_windows_1256_feed_declared_only_by_its_server_is_read():
+    feed = rss([_item(1)]).replace(b' encoding="utf-8"', b"").decode("utf-8").encode("cp1256")
+    with FeedServer() as server:
+        url = server.route("/rss.xml", Reply(feed, "application/rss+xml; charset=windows-1256"))
+        result = run(Feed(url), options=_no_pages())
+    (entry,) = result.feeds[0].entries
+    assert entry.record["title"] == "خبر رقم 1"
