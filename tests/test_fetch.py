@@ -383,3 +383,34 @@ def test_a_windows_1256_feed_declared_only_by_its_server_is_read():
         result = run(Feed(url), options=_no_pages())
     (entry,) = result.feeds[0].entries
     assert entry.record["title"] == "خبر رقم 1"
+
+
+def test_a_server_that_drips_its_answer_is_cut_off():
+    import socketserver
+    import threading
+
+    class Drip(socketserver.BaseRequestHandler):
+        def handle(self):
+            self.request.recv(65536)
+            self.request.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/rss+xml\r\n\r\n")
+            try:
+                for _ in range(100):  # one byte every 0.1 s: never a read timeout
+                    self.request.sendall(b" ")
+                    time.sleep(0.1)
+            except OSError:
+                pass
+
+    server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), Drip)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/rss.xml"
+        options = FetchOptions(timeout=0.5, max_attempts=1, fetch_pages=False)
+        started = time.monotonic()
+        result = run(Feed(url), options=options)
+        elapsed = time.monotonic() - started
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert result.feeds[0].status == "failed" and "took longer than" in result.feeds[0].error
+    assert elapsed < 4
