@@ -334,6 +334,8 @@ def decode_page(data: bytes, content_type: str | None) -> tuple[str, str | None]
         except LookupError:
             codec = None
             warning = f"declares the unknown charset {name!r}; its charset was guessed instead."
+        if codec and codec != "utf-8" and _is_utf8(data):
+            codec = "utf-8"  # multi-byte UTF-8 throughout: the declaration is wrong
         if codec:
             try:
                 return data.decode(codec), None
@@ -350,6 +352,18 @@ def decode_page(data: bytes, content_type: str | None) -> tuple[str, str | None]
             + (f" (it declares {name!r})" if name else "")
         )
     return guessed, warning
+
+
+def _is_utf8(data: bytes) -> bool:
+    """Valid UTF-8 with multi-byte characters: text in a single-byte charset (Windows-1256,
+    ISO-8859-1) practically never is."""
+    if data.isascii():
+        return False
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _guess(data: bytes) -> str | None:
