@@ -438,3 +438,20 @@ def test_a_second_run_the_same_day_never_replaces_the_first_files(tmp_path):
     assert file_stem(tmp_path, "2026-02-10", ["md"], clock) == "briefing-2026-02-10"
     (tmp_path / "briefing-2026-02-10.md").write_text("x")
     assert file_stem(tmp_path, "2026-02-10", ["md"], clock) == "briefing-2026-02-10-140509"
+
+
+def test_a_lock_left_by_a_dead_run_is_taken_over_with_a_note(site, tmp_path):
+    site.publish(site.items)
+    path = write_config(tmp_path, [site.feed])
+    out = tmp_path / "out"
+    out.mkdir()
+    dead = {
+        "pid": 999999,
+        "since": "2026-02-10T03:30:00+00:00",
+        "host": "h",
+        "command": "brief run",
+    }
+    (out / ".brief.lock").write_text(json.dumps(dead))  # filled, but nobody holds it
+    result = run_once(path)
+    assert result.status.outcome == "written"
+    assert any("pid 999999" in f["message"] for f in result.status.failures)

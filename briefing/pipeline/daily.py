@@ -103,17 +103,27 @@ def check(settings: Settings) -> list[str]:
 
 
 @contextmanager
-def _locked(folders: Sequence[Path], command: str) -> Iterator[None]:
-    """Hold the lock on each distinct folder (the store's and the output's)."""
+def _locked(folders: Sequence[Path], command: str) -> Iterator[list[Problem]]:
+    """Hold the lock on each distinct folder (the store's and the output's); yield a note
+    for each lock taken over from a run that died."""
     seen: list[Path] = []
+    notes: list[Problem] = []
     with ExitStack() as stack:
         for folder in folders:
             resolved = folder.resolve()
             if resolved in seen:
                 continue
             seen.append(resolved)
-            stack.enter_context(lock.hold(folder, command))  # it notes a dead run's lock
-        yield
+            taken = stack.enter_context(lock.hold(folder, command))  # it logs the takeover
+            if taken.took_over:
+                notes.append(
+                    Problem(
+                        f"lock {taken.path}",
+                        "taken over from a run that is no longer running "
+                        f"({taken.took_over.describe()}); check why that run died.",
+                    )
+                )
+        yield notes
 
 
 def fetch(settings: Settings, today: date | None = None) -> Collected:
@@ -184,13 +194,15 @@ def run(settings: Settings, run_options: RunOptions, progress: Progress | None =
     started = time.time()
     out = Path(settings.output)
     path = store_path(settings)
-    with _locked([out, path.parent], "brief run"):
+    with _locked([out, path.parent], "brief run") as notes:
         collected = Collected()
         try:
             with ArticleStore(path) as store:
                 if run_options.fetch:
                     collected = collect(settings, store, run_options.options.today)
                     _raise_if_nothing_worked(collected)
+                if notes:
+                    collected = replace(collected, problems=(*notes, *collected.problems))
                 return _brief(settings, run_options, store, collected, started, progress)
         except BriefError as exc:
             status = daily.Status(
