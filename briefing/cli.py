@@ -96,8 +96,8 @@ def cli() -> None:
 
 @cli.command()
 # readable=False: an unreadable path is a warning from ingest, never a usage error that
-# stops the run before the readable ones are read.
-@click.argument("paths", nargs=-1, required=True, type=click.Path(readable=False, path_type=str))
+# stops the run before the readable ones are read. No PATHS: --since reads the store.
+@click.argument("paths", nargs=-1, required=False, type=click.Path(readable=False, path_type=str))
 @click.option(
     "-o",
     "--output",
@@ -199,6 +199,13 @@ def cli() -> None:
     help="Skip the model's check of each point (one call per story); rules still check.",
 )
 @click.option(
+    "--since",
+    default=None,
+    metavar="24h|ISO",
+    help="Brief the articles the store (brief fetch) first saw since then: 24h, 90m, 7d, "
+    "or 2026-02-09T06:00 (local time). Instead of PATHS.",
+)
+@click.option(
     "--config",
     "config_path",
     type=click.Path(dir_okay=False, readable=False),
@@ -233,12 +240,18 @@ def make(
     no_cache: bool,
     strict: bool | None,
     no_check: bool,
+    since: str | None,
     config_path: str | None,
     include_briefings: bool,
     quiet: bool,
     verbose: int,
 ) -> None:
-    """Make a briefing from articles in PATHS (files or folders, read recursively)."""
+    """Make a briefing from articles in PATHS (files or folders, read recursively), or
+    from the article store with --since."""
+    if not paths and not since:
+        raise click.UsageError("Give PATHS (files or folders), or --since 24h to use the store.")
+    if paths and since:
+        raise click.UsageError("Give PATHS or --since, not both.")
     _check_stdout()
     _setup_logging(verbose, quiet)
     from . import config
@@ -266,6 +279,8 @@ def make(
                 "arabic_font": arabic_font,
             },
         )
+        for refused in settings.refused:  # a password in brief.toml: ignored, and said so
+            click.echo(f"brief: error: {refused}", err=True)
         options = MakeOptions(
             paths=paths,
             out_dir=settings.output,
@@ -285,7 +300,12 @@ def make(
             arabic_font=settings.arabic_font,
         )
         with _progress(quiet) as progress:
-            result = run(options, progress=progress)
+            if since:
+                from .pipeline.daily import make_since
+
+                result = make_since(options, since, progress=progress)
+            else:
+                result = run(options, progress=progress)
     except BriefError as exc:
         _err(f"brief: error: {exc}")
         sys.exit(1)
@@ -368,6 +388,191 @@ def _progress(quiet: bool) -> Iterator[Callable[[str, int, int], None] | None]:
             bar.update(tasks[what], completed=done, total=total)  # type: ignore[arg-type]
 
         yield update
+
+
+@cli.command()
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Settings file [default: ./brief.toml if present; env: BRIEF_CONFIG].",
+)
+@click.option("-q", "--quiet", is_flag=True, help="Only errors on stderr.")
+@click.option("-v", "--verbose", count=True, help="More detail on stderr (-vv for debug).")
+def fetch(config_path: str | None, quiet: bool, verbose: int) -> None:
+    """Collect the feeds and folders of [sources] in brief.toml into the article store."""
+    _setup_logging(verbose, quiet)
+    from . import config
+    from .errors import BriefError
+    from .pipeline import daily
+
+    try:
+        settings = config.load(config_path)
+        collected = daily.fetch(settings)
+    except BriefError as exc:
+        click.echo(f"brief: error: {exc}", err=True)
+        sys.exit(1)
+    _print_problems(collected.problems, quiet)
+    if not quiet:
+        click.echo(f"brief: {_collected(collected)}", err=True)
+
+
+def _collected(c: object) -> str:
+    from .pipeline.daily import Collected
+
+    assert isinstance(c, Collected)
+    feeds = c.feeds_ok + c.feeds_not_modified + c.feeds_failed
+    line = (
+        f"{_plural(feeds, 'feed', 'feeds')}: {c.feeds_ok} read, {c.feeds_not_modified} "
+        f"unchanged (304), {c.feeds_failed} failed"
+    )
+    if c.folders_ok or c.folders_failed:
+        line += f"; {_plural(c.folders_ok + c.folders_failed, 'folder', 'folders')}"
+    line += (
+        f"; {c.pages_fetched} pages fetched"
+        + (f" ({c.pages_failed} failed)" if c.pages_failed else "")
+        + f"; {c.articles_new} new, {c.articles_updated} updated articles; "
+        f"{c.requests} requests"
+    )
+    return line
+
+
+def _print_problems(problems: object, quiet: bool) -> None:
+    """Warnings unless -q; errors (a feed that failed, a page refused) always."""
+    for problem in problems:  # type: ignore[attr-defined]
+        if problem.severity == "error" or not quiet:
+            click.echo(f"brief: {problem.severity}: {problem}", err=True)
+
+
+@cli.command("run")
+@click.option("-o", "--output", "out_dir", default=None, help="Folder for the briefings.")
+@click.option("--format", "formats", default=None, help="Comma-separated: md, docx, json, html.")
+@click.option(
+    "--engine", type=click.Choice(["auto", "extractive", "llm"]), default=None, help="As for make."
+)
+@click.option("--base-url", default=None, metavar="URL", help="OpenAI-compatible endpoint.")
+@click.option("--model", default=None, help="Model name.")
+@click.option("--max-points", type=click.IntRange(1, 20), default=None, help="As for make.")
+@click.option(
+    "--since",
+    default=None,
+    metavar="24h|ISO",
+    help="Brief what was first seen since then [default: since the last successful run].",
+)
+@click.option("--no-deliver", is_flag=True, help="Do not mail or copy the briefing.")
+@click.option("--no-fetch", is_flag=True, help="Brief from the store without fetching first.")
+@click.option("--no-cache", is_flag=True, help="Ask the model again even for cached answers.")
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Settings file [default: ./brief.toml if present; env: BRIEF_CONFIG].",
+)
+@click.option("-q", "--quiet", is_flag=True, help="Only errors on stderr.")
+@click.option("-v", "--verbose", count=True, help="More detail on stderr (-vv for debug).")
+def run_command(
+    out_dir: str | None,
+    formats: str | None,
+    engine: str | None,
+    base_url: str | None,
+    model: str | None,
+    max_points: int | None,
+    since: str | None,
+    no_deliver: bool,
+    no_fetch: bool,
+    no_cache: bool,
+    config_path: str | None,
+    quiet: bool,
+    verbose: int,
+) -> None:
+    """The daily job: fetch, brief what is new since the last run, deliver.
+
+    Exit 0: a briefing was written, or there was nothing new; 1: an error (another run
+    holds the lock, every source failed, a bad setting); 3: every story failed.
+    """
+    _setup_logging(verbose, quiet)
+    from . import config
+    from .errors import BriefError
+    from .pipeline import MakeOptions, daily
+
+    try:
+        settings = config.load(
+            config_path,
+            {
+                "engine": engine,
+                "output": out_dir,
+                "formats": formats.split(",") if formats else None,
+                "max_points": max_points,
+                "base_url": base_url,
+                "model": model,
+            },
+        )
+        options = MakeOptions(
+            paths=(),
+            out_dir=settings.output,
+            formats=tuple(f.strip().lower() for f in settings.formats if f.strip()),
+            engine=settings.engine,
+            max_points=settings.max_points,
+            settings=settings,
+            use_cache=not no_cache,
+        )
+        if options.out_dir == "-":
+            raise click.UsageError("brief run writes files: give -o a folder, not '-'.")
+        with _progress(quiet) as progress:
+            result = daily.run(
+                settings,
+                daily.RunOptions(
+                    since=since, deliver=not no_deliver, fetch=not no_fetch, options=options
+                ),
+                progress=progress,
+            )
+    except BriefError as exc:
+        click.echo(f"brief: error: {exc}", err=True)
+        sys.exit(1)
+    _print_problems(result.problems, quiet)
+    for path in result.written:
+        click.echo(str(path))
+    if not quiet:
+        click.echo(f"brief: {_collected(result.collected)}", err=True)
+        click.echo(f"brief: {result.status.message}", err=True)
+    delivery = result.status.delivery
+    for error in result.delivery_errors:
+        click.echo(f"brief: error: delivery: {error}", err=True)
+    if delivery is not None and not quiet and delivery.outcome == "sent" and delivery.to:
+        click.echo(f"brief: mailed to {', '.join(delivery.to)}", err=True)
+    sys.exit(result.status.exit_code)
+
+
+@cli.group("config")
+def config_group() -> None:
+    """Check the settings file."""
+
+
+@config_group.command("check")
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Settings file [default: ./brief.toml if present; env: BRIEF_CONFIG].",
+)
+def config_check(config_path: str | None) -> None:
+    """Validate brief.toml (every key, the OPML list, [deliver]) and say what it sets up."""
+    from . import config
+    from .errors import BriefError
+    from .pipeline import daily
+
+    try:
+        settings = config.load(config_path)
+        lines = daily.check(settings)
+    except BriefError as exc:
+        click.echo(f"brief: error: {exc}", err=True)
+        sys.exit(1)
+    for line in lines:
+        click.echo(line)
+    click.echo("brief: the settings are valid", err=True)
 
 
 @cli.group()

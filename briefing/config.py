@@ -113,6 +113,73 @@ LANG_CHOICES = ("ar", "en", "ar,en", "en,ar")
 PAGE_SIZES = ("a4", "letter")
 
 
+class FeedSettings(BaseModel):
+    """One feed in ``[sources] feeds``: a URL, or a table naming the outlet and the
+    language when the feed itself gets them wrong."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    url: str
+    name: str | None = None
+    lang: str | None = None
+
+
+class SourcesSettings(BaseModel):
+    """``[sources]``: what `brief fetch` and `brief run` collect into the article store."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    feeds: list[FeedSettings] = []  # in brief.toml: URLs, or {url, name, lang} tables
+    folders: list[str] = []
+    opml: str | None = None
+    timeout: float = Field(default=20.0, gt=0, le=600)  # seconds to connect / between bytes
+    max_bytes: int = Field(default=5_000_000, ge=10_000, le=100_000_000)  # per response
+    per_host: int = Field(default=2, ge=1, le=16)  # requests at once to one host
+    max_attempts: int = Field(default=3, ge=1, le=10)  # per request, on transient failures
+    max_entries: int = Field(default=200, ge=1, le=10_000)  # entries read from one feed
+    fetch_pages: bool = True  # fetch the page of an entry that carries only an abstract
+    user_agent: str | None = None  # default: brief/VERSION (+project URL)
+
+    @field_validator("feeds", mode="before")
+    @classmethod
+    def _urls_are_feeds(cls, value: Any) -> Any:
+        if isinstance(value, (str, dict)):  # one feed written without the list
+            value = [value]
+        if isinstance(value, list):
+            return [{"url": v} if isinstance(v, str) else v for v in value]
+        return value
+
+    @field_validator("folders", mode="before")
+    @classmethod
+    def _one_folder(cls, value: Any) -> Any:
+        return [value] if isinstance(value, str) else value
+
+
+class DeliverSettings(BaseModel):
+    """``[deliver]``: where `brief run` sends or copies a new briefing. The SMTP password
+    is read only from BRIEF_SMTP_PASSWORD."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    email_to: list[str] = []
+    email_from: str | None = None
+    smtp_host: str | None = None
+    smtp_port: int = Field(default=587, ge=1, le=65535)
+    smtp_starttls: bool | None = None  # None: when the server offers it (required to log in)
+    smtp_ssl: bool = False  # implicit TLS (port 465)
+    smtp_user: str | None = None
+    smtp_timeout: float = Field(default=30.0, gt=0, le=600)
+    copy_to: list[str] = []
+
+    @field_validator("email_to", "copy_to", mode="before")
+    @classmethod
+    def _one_is_a_list(cls, value: Any) -> Any:
+        """``email_to = "desk@example.org"``: one address (or folder) without the list."""
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
+
 class Settings(BaseModel):
     model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
@@ -149,6 +216,12 @@ class Settings(BaseModel):
     cache: bool = True
     strict: bool = False  # a story with a point failing a check fails instead
     llm: LLMSettings = LLMSettings()
+    sources: SourcesSettings = SourcesSettings()
+    deliver: DeliverSettings = DeliverSettings()
+    keep_days: int = Field(default=30, ge=1, le=3650)  # days the article store keeps rows
+    store: str | None = None  # the article store's file; default: in the data directory
+    config_dir: str | None = None  # where brief.toml was read (relative paths start there)
+    refused: list[str] = []  # passwords found in brief.toml, ignored: what to tell the user
 
     @field_validator("*", mode="before")
     @classmethod
@@ -193,6 +266,10 @@ def load(config_path: str | None = None, flags: dict[str, Any] | None = None) ->
             data[key] = value
             origin[key] = f"the flag {flag}"
     data["llm"] = llm
+    if path:
+        data["config_dir"] = str(Path(path).resolve().parent)
+    if os.environ.get("BRIEF_STORE") and not (flags or {}).get("store"):
+        data["store"] = os.environ["BRIEF_STORE"]
     try:
         return Settings.model_validate(data)
     except ValidationError as exc:
@@ -226,6 +303,7 @@ def _read_toml(path: Path) -> dict[str, Any]:
         raise ConfigError(f"Config file {path} does not exist; check --config.") from None
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise ConfigError(f"Config file {path} cannot be read: {exc}. Fix it.") from exc
+    data["refused"] = _refuse_password(path, data)
     llm = data.get("llm", {})
     keys = [*data, *(llm if isinstance(llm, dict) else ())]
     secret = [k for k in keys if "key" in k.lower()]
@@ -235,3 +313,42 @@ def _read_toml(path: Path) -> dict[str, Any]:
             "environment variable, never from brief.toml. Remove it from the file."
         )
     return data
+
+
+_SECRET_WORDS = ("password", "passwd", "secret")
+
+
+def _refuse_password(
+    path: Path, data: dict[str, Any], where: str = "", refused: list[str] | None = None
+) -> list[str]:
+    """Passwords (SMTP or other) in brief.toml are refused: taken out of the settings, each
+    named in a message, and never used. The file is shared, copied and committed; secrets
+    come from the environment. Returns the messages; the run goes on without them."""
+    refused = [] if refused is None else refused
+    for key in list(data):
+        value = data[key]
+        name = f"{where}{key}"
+        if isinstance(value, dict):
+            _refuse_password(path, value, f"{name}.", refused)
+        elif any(word in key.lower() for word in _SECRET_WORDS):
+            del data[key]
+            refused.append(
+                f"{path} holds '{name}': a password is never read from brief.toml, and this "
+                "one was ignored. Remove it from the file and set the BRIEF_SMTP_PASSWORD "
+                "environment variable instead."
+            )
+    return refused
+
+
+def resolve(settings: Settings, value: str) -> Path:
+    """A path from brief.toml: ``~`` expanded; relative ones start at brief.toml's folder
+    (so a cron job finds them whatever its working folder), else the current one."""
+    path = Path(value).expanduser()
+    if path.is_absolute() or not settings.config_dir:
+        return path
+    return Path(settings.config_dir) / path
+
+
+def smtp_password() -> str | None:
+    """The SMTP password, from the environment only (never from brief.toml)."""
+    return os.environ.get("BRIEF_SMTP_PASSWORD") or None

@@ -19,7 +19,9 @@ bug and keeps its traceback.
     │   └── LLMUnavailableError  retries exhausted on 408/409/429/5xx, timeouts, connection errors
     ├── AnswerError           the model's answer stayed invalid after the re-ask
     ├── OutputError           an output file could not be written
-    └── LockedError           another run holds the folder's lock
+    ├── LockedError           another run holds the folder's lock
+    ├── FetchError            no feed or folder of [sources] could be read at all
+    └── DeliveryError         the briefing could not be mailed or copied (kept for next run)
 """
 
 from __future__ import annotations
@@ -92,3 +94,11 @@ class OutputError(BriefError):
 
 class LockedError(BriefError):
     """Another `brief` run holds the lock on the folder (its pid and start are named)."""
+
+
+class FetchError(BriefError):
+    """Every feed and folder of ``[sources]`` failed: nothing could be collected."""
+
+
+class DeliveryError(BriefError):
+    """The briefing could not be mailed or copied; it is kept and retried next run."""

@@ -14,6 +14,8 @@ PACKAGE = Path(__file__).resolve().parent.parent / "briefing"
 STAGES = {
     "sources.ingest",
     "sources.clean",
+    "sources.fetch",
+    "sources.store",
     "stories.dedup",
     "stories.group",
     "digest.pack",

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from functools import partial
 from pathlib import Path
@@ -18,11 +18,13 @@ from pathlib import Path
 from .. import __version__
 from ..config import endpoint_configured
 from ..daily.lock import hold
+from ..daily.run import continuing
 from ..digest import extractive, injection, verify
 from ..errors import ConfigError, NoArticlesError, NoEndpointError, OutputError
 from ..models import (
     Article,
     Briefing,
+    IngestResult,
     Notice,
     Problem,
     Provenance,
@@ -31,6 +33,7 @@ from ..models import (
     Story,
     StoryDigest,
     TranslatedTitle,
+    Update,
 )
 from ..render.common import Layout
 from ..render.output import write_all
@@ -70,6 +73,8 @@ class MakeResult:
     stdout: bytes | None  # the document, when out_dir is "-"
     problems: tuple[Problem, ...]
     plan: Plan | None = None
+    repeated: int = 0  # stories left out: the previous briefing told them, nothing is new
+    nothing_new: bool = False  # every story was a repeat: nothing was written
 
 
 def make(options: MakeOptions, progress: Progress | None = None) -> MakeResult:
@@ -83,7 +88,10 @@ def make(options: MakeOptions, progress: Progress | None = None) -> MakeResult:
             "Configure an endpoint or drop --dry-run."
         )
 
-    ingested = ingest.ingest(options.paths, include_briefings=options.include_briefings)
+    if options.articles is not None:  # from the article store: read and cleaned already
+        ingested = IngestResult(options.articles, options.inputs)
+    else:
+        ingested = ingest.ingest(options.paths, include_briefings=options.include_briefings)
     problems = list(ingested.problems)
     if not ingested.articles:
         listed = "; ".join(str(p) for p in problems[:5])
@@ -94,13 +102,24 @@ def make(options: MakeOptions, progress: Progress | None = None) -> MakeResult:
             + ". Give .txt, .md, .json, .jsonl, feed (.xml .rss .atom) or .html files, or "
             "folders holding them."
         )
-    # a map over articles: in worker processes for large piles (see parallel.py)
-    cleaned = tuple(map_chunks(partial(clean.clean, reference=options.today), ingested.articles))
+    if options.articles is not None:
+        cleaned = ingested.articles
+    else:
+        # a map over articles: in worker processes for large piles (see parallel.py)
+        cleaned = tuple(
+            map_chunks(partial(clean.clean, reference=options.today), ingested.articles)
+        )
     deduped = dedup.dedup(cleaned)
     screened, quarantined = injection.screen(deduped.articles)
     for q in quarantined:
         log.warning("article %s addresses an AI; quarantined: %s", q.article_id, q.text[:120])
     stories = group.group(screened)
+    updates: dict[str, Update] = {}
+    repeated = 0
+    if options.previous:
+        stories, updates, repeated = continuing(stories, options.previous)
+        if not stories:
+            return MakeResult(None, (), None, tuple(problems), repeated=repeated, nothing_new=True)
     log.info(
         "%d articles, %d duplicates dropped, %d stories",
         len(cleaned),
@@ -147,6 +166,9 @@ def make(options: MakeOptions, progress: Progress | None = None) -> MakeResult:
         provenance_extra = {"engine_version": extractive.ENGINE_VERSION}
         notice = EXTRACTIVE_NOTICE
 
+    digests = [
+        replace(d, update=updates[d.story.id]) if d.story.id in updates else d for d in digests
+    ]
     if options.strict or options.settings.strict:
         digests, failed = _strict(digests)
         problems.extend(failed)
@@ -174,7 +196,7 @@ def make(options: MakeOptions, progress: Progress | None = None) -> MakeResult:
         translated_titles=translated,
     )
     written, stdout = _write(briefing, options)
-    return MakeResult(briefing, written, stdout, tuple(problems))
+    return MakeResult(briefing, written, stdout, tuple(problems), repeated=repeated)
 
 
 def _verified(
@@ -354,13 +376,13 @@ def _write(briefing: Briefing, options: MakeOptions) -> tuple[tuple[Path, ...], 
         return (), _render(briefing, options.formats[0], layout)
     out = Path(options.out_dir)
     # Every format rendered first, then written together under the folder's lock (shared
-    # with the daily run): a folder never mixes two runs, and a failed write replaces
-    # nothing.
-    rendered = [
-        (out / f"briefing-{briefing.date}.{fmt}", _render(briefing, fmt, layout))
-        for fmt in options.formats
-    ]
+    # with the daily run, which holds it already): a folder never mixes two runs, and a
+    # failed write replaces nothing.
+    stem = options.file_stem or f"briefing-{briefing.date}"
+    rendered = [(out / f"{stem}.{fmt}", _render(briefing, fmt, layout)) for fmt in options.formats]
     try:
+        if options.holds_lock:
+            return write_all(rendered), None
         with hold(out, command="brief make"):
             return write_all(rendered), None
     except OSError as exc:  # the lock file itself could not be written (a full disk)

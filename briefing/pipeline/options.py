@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from ..config import Settings
+from ..models import Article, InputFile
 
 FORMATS = ("md", "docx", "json", "html")
 ENGINES = ("auto", "extractive", "llm")
@@ -33,3 +34,12 @@ class MakeOptions:
     langs: tuple[str, ...] = ("ar", "en")  # the documents' languages, first leads
     page_size: str = "a4"  # Word: a4 or letter
     arabic_font: str = "Arial"  # Word: the complex-script font
+    # The daily run's way in: articles already read and cleaned (from the article store)
+    # instead of ``paths``, the provenance of where they came from, what the previous
+    # briefing told (article id -> (its date, the story's headline)) so that continuing
+    # stories are marked as updates and repeated ones left out, and the files' name.
+    articles: tuple[Article, ...] | None = None
+    inputs: tuple[InputFile, ...] = ()
+    previous: dict[str, tuple[str, str]] = field(default_factory=dict)
+    file_stem: str | None = None  # default: briefing-<date>
+    holds_lock: bool = False  # the caller (brief run) holds the output folder's lock already

@@ -162,6 +162,16 @@ class _OwnOutput(Exception):
     """The file is a briefing brief wrote."""
 
 
+def from_record(raw: dict[str, Any], origin: str) -> tuple[Article, tuple[Problem, ...]]:
+    """One article from a record with the fields a JSON article has, for records that do
+    not come from a file (feed entries fetched over HTTP). Raises ``ArticleError``."""
+    problems: list[Problem] = []
+    return _build(_record(raw, origin), origin, origin, problems), tuple(problems)
+
+
+# --- walking --------------------------------------------------------------------------
+
+
 # --- reading --------------------------------------------------------------------------
 
 

@@ -28,12 +28,16 @@ class NotAnArticle(ValueError):
     """The file holds no article; ``str()`` says why."""
 
 
-def parse_feed(data: bytes) -> tuple[list[dict[str, Any]], str | None]:
+def parse_feed(
+    data: bytes, content_type: str | None = None
+) -> tuple[list[dict[str, Any]], str | None]:
     """The entries of an RSS or Atom feed as article records, and a warning when the
-    feed is malformed but entries could still be read from it."""
+    feed is malformed but entries could still be read from it. ``content_type`` is the
+    HTTP header of a fetched feed, whose charset counts when the XML declares none."""
     import feedparser
 
-    feed = feedparser.parse(data)
+    headers = {"content-type": content_type} if content_type else None
+    feed = feedparser.parse(data, response_headers=headers)
     if not feed.entries:
         if feed.bozo:
             raise NotAnArticle(f"is not a readable RSS/Atom feed ({feed.bozo_exception})")
@@ -52,7 +56,7 @@ def parse_feed(data: bytes) -> tuple[list[dict[str, Any]], str | None]:
                 "id": entry.get("id") or entry.get("link") or None,
                 "title": html_to_text(entry.get("title", "")) or None,
                 "text": max(texts, key=len),
-                "source": outlet,
+                "source": _entry_source(entry) or outlet,
                 "url": entry.get("link") or None,
                 "published": _entry_date(entry),
                 "lang": (content[0].get("language") if content else None) or feed_lang,
@@ -65,6 +69,16 @@ def parse_feed(data: bytes) -> tuple[list[dict[str, Any]], str | None]:
             "entries that could be recovered"
         )
     return records, warning
+
+
+def _entry_source(entry: Any) -> str | None:
+    """The outlet an aggregator's entry names (RSS ``<source>``, Atom ``<source><title>``),
+    so that a feed of many outlets is not read as one."""
+    source = entry.get("source")
+    title = source.get("title") if isinstance(source, dict) else None
+    if not isinstance(title, str):
+        return None
+    return html_to_text(title).strip() or None
 
 
 def _entry_date(entry: Any) -> str | None:
