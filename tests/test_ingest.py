@@ -507,3 +507,15 @@ def test_numbers_too_long_to_convert_are_problems(tmp_path: Path, name: str, con
     result = ingest([tmp_path])
     assert [a.title for a in result.articles] == ["Title"]
     assert result.problems[0].where.startswith(str(bad)) and "JSON" in result.problems[0].message
+
+
+@pytest.mark.parametrize(
+    "given, lang",
+    [("ar", "ar"), ("en-US", "en"), ("Arabic", "ar"), ("fra", "fra"),
+     ('en" onload="alert(1)', "und"), ("<b>en</b>", "und"), ("12", "und")],
+)  # fmt: skip
+def test_only_a_language_code_is_kept_as_the_language(
+    tmp_path: Path, given: str, lang: str
+) -> None:
+    f = write(tmp_path / "a.json", json.dumps({"text": "Body text.", "lang": given}))
+    assert ingest([f]).articles[0].lang == lang

@@ -378,6 +378,10 @@ def _completion_parts(response: Any) -> tuple[str, str | None, str | None]:
         raise _Malformed(f"a body that is not a chat completion ({snippet!r}…)")
     choices = getattr(response, "choices", None)
     if not isinstance(choices, list) or not choices:
+        error = getattr(response, "error", None)  # a proxy's error, served with 200
+        said = error.get("message") if isinstance(error, dict) else error
+        if isinstance(said, str) and said:
+            raise _Malformed(f"an error in its body ({safe_line(mask_secrets(said))[:200]!r})")
         raise _Malformed("a JSON body without choices")
     message = getattr(choices[0], "message", None)
     if message is None:

@@ -647,11 +647,18 @@ def _normalise_published(value: str) -> str | None:
     return parsed.isoformat() if has_time else parsed.date().isoformat()
 
 
+_LANG_CODE = re.compile(r"[a-z]{2,3}")
+
+
 def _normalise_lang(value: str | None) -> str:
+    """An ISO 639 code (``ar``, ``en``…), or ``und``: anything else a file states (a
+    name, markup, a sentence) is not a language tag and goes no further (it would end up
+    in an HTML ``lang`` attribute)."""
     if not value:
         return "und"
     code = value.strip().lower().replace("_", "-").split("-")[0]
-    return {"arabic": "ar", "ara": "ar", "english": "en", "eng": "en"}.get(code, code) or "und"
+    code = {"arabic": "ar", "ara": "ar", "english": "en", "eng": "en"}.get(code, code)
+    return code if _LANG_CODE.fullmatch(code) else "und"
 
 
 def _unique_id(article_id: str, seen: dict[str, str], taken: dict[str, int]) -> str:
