@@ -111,7 +111,7 @@ class LLMClient:
 
     def _breaker_error(self) -> LLMUnavailableError:
         return LLMUnavailableError(
-            f"Not sent: the model endpoint {self.where} failed {self.endpoint.circuit_breaker} "
+            f"Given up: the model endpoint {self.where} failed {self.endpoint.circuit_breaker} "
             f"times in a row ({self._open}), so the run stopped sending stories to it. Check "
             "that the server is running and reachable, then run again; or use --engine "
             "extractive."
