@@ -519,3 +519,23 @@ def test_only_a_language_code_is_kept_as_the_language(
 ) -> None:
     f = write(tmp_path / "a.json", json.dumps({"text": "Body text.", "lang": given}))
     assert ingest([f]).articles[0].lang == lang
+
+
+def test_a_parser_library_crashing_on_one_file_loses_only_that_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from briefing.sources import web
+
+    class ParserBug(Exception):
+        pass
+
+    def crash(data: bytes) -> dict:
+        raise ParserBug("lxml said no")
+
+    monkeypatch.setattr(web, "parse_page", crash)
+    page = write(tmp_path / "page.html", "<html><body><p>text</p></body></html>")
+    write(tmp_path / "good.txt", "Title\nBody.\n")
+    result = ingest([tmp_path])
+    assert [a.title for a in result.articles] == ["Title"]
+    assert result.problems[0].where == str(page)
+    assert "ParserBug: lxml said no" in result.problems[0].message

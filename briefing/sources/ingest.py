@@ -109,23 +109,18 @@ def ingest(paths: Sequence[str | Path], *, include_briefings: bool = False) -> I
         except ArticleError as exc:
             problems.append(Problem(exc.path, exc.problem))
             continue
-        except (RecursionError, MemoryError, ValueError, TypeError, LookupError) as exc:
-            # a parser library failing on a hostile file: that file is lost, not the run
+        except _OwnOutput:
+            problems.append(_own_output(file))
+            continue
+        except Exception as exc:  # noqa: BLE001
+            # a parser library (feedparser, trafilatura, lxml, yaml) failing on a hostile
+            # file: that file is lost, never the run. -vv shows the traceback.
             log.debug("reading %s failed", files.name(file), exc_info=True)
             problems.append(
                 Problem(
                     files.name(file),
                     f"could not be read ({type(exc).__name__}: {str(exc)[:200]}); skipped. "
                     "Please report it with the file.",
-                )
-            )
-            continue
-        except _OwnOutput:
-            problems.append(
-                Problem(
-                    files.name(file),
-                    "is a briefing brief wrote; not read as an article (pass "
-                    "--include-briefings to read it).",
                 )
             )
             continue
@@ -160,6 +155,14 @@ def ingest(paths: Sequence[str | Path], *, include_briefings: bool = False) -> I
 
 class _OwnOutput(Exception):
     """The file is a briefing brief wrote."""
+
+
+def _own_output(file: Path) -> Problem:
+    return Problem(
+        files.name(file),
+        "is a briefing brief wrote; not read as an article (pass --include-briefings to "
+        "read it).",
+    )
 
 
 # --- reading --------------------------------------------------------------------------
