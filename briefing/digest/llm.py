@@ -452,19 +452,20 @@ def _message(exc: Any) -> str:
 def _status_error(exc: Any, ep: Endpoint) -> Exception:
     status = exc.status_code
     detail = safe_line(mask_secrets(_mask(_message(exc), ep.api_key)))[:300]
+    where = ep.base_url or "https://api.openai.com/v1"
     if status in (401, 403):
         return LLMAuthError(
-            f"The model endpoint refused the request (HTTP {status}: {detail}). Check "
+            f"The model endpoint {where} refused the request (HTTP {status}: {detail}). Check "
             "OPENAI_API_KEY (and that it may use this model), or OPENAI_BASE_URL."
         )
     if status == 404:
         return LLMModelError(
-            f"The endpoint does not know model {ep.model!r} or the path (HTTP 404: {detail}). "
-            "Check --model and --base-url (it usually ends in /v1)."
+            f"The endpoint {where} does not know model {ep.model!r} or the path (HTTP 404: "
+            f"{detail}). Check --model and --base-url (it usually ends in /v1)."
         )
     error = LLMRequestError(
-        f"The model endpoint rejected the request (HTTP {status}: {detail}). Check --model "
-        "and the endpoint's documentation."
+        f"The model endpoint {where} rejected the request (HTTP {status}: {detail}). Check "
+        "--model and the endpoint's documentation."
     )
     error.status = status  # type: ignore[attr-defined]
     error.detail = detail  # type: ignore[attr-defined]

@@ -160,8 +160,7 @@ class _OwnOutput(Exception):
 def _own_output(file: Path) -> Problem:
     return Problem(
         files.name(file),
-        "is a briefing brief wrote; not read as an article (pass --include-briefings to "
-        "read it).",
+        "is a briefing brief wrote; not read as an article (pass --include-briefings to read it).",
     )
 
 
