@@ -134,7 +134,7 @@ class LLMClient:
             self._last_failure = _describe(exc)
             if self._open is None and self._failures >= self.endpoint.circuit_breaker:
                 self._open = f"last: {self._last_failure}"
-                log.warning(
+                log.info(  # the run's one message about it is the failed stories' note
                     "the model endpoint %s failed %d times in a row (%s); the remaining "
                     "stories are not sent",
                     self.where,
