@@ -217,7 +217,7 @@ def test_bad_bytes_utf16_and_code_pages_are_read_honestly(tmp_path: Path) -> Non
     everything = json.dumps(data, ensure_ascii=False)
     assert "ط£ظƒ" not in everything and "ط§ظ„" not in everything  # no mojibake
     offsets = f"{cut}, {cut + 1}, {cut + 2}"
-    assert f"damaged.txt: is UTF-8 with 3 invalid byte sequence(s) at byte offset(s) {offsets}" in (
+    assert f"damaged.txt: is UTF-8 with 3 invalid byte(s) at byte offset(s) {offsets}" in (
         run.stderr
     )
     assert "utf16.txt: is UTF-16 (little-endian) without a byte-order mark" in run.stderr

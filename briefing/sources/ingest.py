@@ -467,7 +467,8 @@ def _stream_jsonl(path: Path) -> tuple[list[Article], list[Problem], str] | None
     shown = files.name(path)
     articles: list[Article] = []
     problems: list[Problem] = []
-    bad: list[int] = []
+    bad: list[int] = []  # offsets of the first bad bytes
+    bad_count = 0
     bad_lines: list[int] = []
     legacy: dict[str, list[int]] = {}
     lineno = offset = 0
@@ -507,11 +508,16 @@ def _stream_jsonl(path: Path) -> tuple[list[Article], list[Problem], str] | None
                     )
                     continue
                 decoded = decode.decode_line(line)
-                if decoded.bad_offsets:
-                    bad.extend(start + o for o in decoded.bad_offsets)
-                    bad_lines.append(lineno)
+                if decoded.bad_count:
+                    bad_count += decoded.bad_count
+                    room = decode.SHOWN_OFFSETS - len(bad)
+                    bad.extend(start + o for o in decoded.bad_offsets[: max(room, 0)])
+                    if len(bad_lines) <= 5:  # the first five are named, then "…"
+                        bad_lines.append(lineno)
                 elif decoded.encoding != "utf-8":
-                    legacy.setdefault(decoded.encoding, []).append(lineno)
+                    named = legacy.setdefault(decoded.encoding, [])
+                    if len(named) <= 5:
+                        named.append(lineno)
                 _jsonl_line(path, lineno, decoded.text, articles, problems)
         except (OSError, EOFError, zlib.error) as exc:
             if lineno == 0 and path.suffix.lower() == ".gz":
@@ -527,11 +533,11 @@ def _stream_jsonl(path: Path) -> tuple[list[Article], list[Problem], str] | None
             pass
     finally:
         raw.close()
-    if bad:
+    if bad_count:
         problems.append(
             Problem(
                 shown,
-                f"is UTF-8 with {decode.describe_offsets(bad)} (line(s) "
+                f"is UTF-8 with {decode.describe_offsets(bad_count, bad)} (line(s) "
                 f"{', '.join(map(str, bad_lines[:5]))}{' …' if len(bad_lines) > 5 else ''}); "
                 "they were read as U+FFFD (�). Check the file for damage.",
             )
