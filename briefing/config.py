@@ -12,7 +12,7 @@ import os
 import re
 import tomllib
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -104,7 +104,7 @@ class Settings(BaseModel):
     output: str = Field(default="briefings", min_length=1)
     formats: list[str] = ["md", "docx"]
     max_points: int = Field(default=6, ge=1, le=20)
-    prompts: dict[str, int] = {}
+    prompts: dict[str, Annotated[int, Field(ge=1)]] = {}  # task -> pinned version
     cache: bool = True
     llm: LLMSettings = LLMSettings()
 
