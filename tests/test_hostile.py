@@ -456,6 +456,7 @@ def test_a_cache_locked_by_another_process_costs_no_answer(
         ('max_points = "many"\n', "'max_points'"),
         ('formats = "md"\n', "'formats'"),
         ('[prompts]\nstory = "latest"\n', "'prompts.story'"),
+        ("[prompts]\nstory = 0\n", "'prompts.story'"),
         ("[llm\n", "cannot be read"),
     ],
 )
