@@ -434,8 +434,10 @@ class _HashingReader(io.RawIOBase):
         return n
 
 
-MAX_RATIO = 100  # unpacked / packed: news JSONL gzips 3-10x; far beyond is a gzip bomb
-_RATIO_FLOOR = 64 << 20  # below 64 MiB unpacked, any ratio is harmless
+# unpacked / packed: news JSONL gzips 3-10x, even very repetitive text under 300x, while
+# deflate's ceiling (a bomb) is about 1,030x
+MAX_RATIO = 500
+_RATIO_FLOOR = 256 << 20  # below 256 MiB unpacked, any ratio is harmless
 
 
 def _bomb(unpacked: int, packed: int) -> bool:
