@@ -97,6 +97,7 @@ def ingest(paths: Sequence[str | Path], *, include_briefings: bool = False) -> I
     problems: list[Problem] = []
     seen: dict[str, str] = {}  # article id -> fingerprint of its content
     taken: dict[str, int] = {}  # article id -> the last ~N suffix given to it
+    own: list[Path] = []  # briefings brief wrote, skipped
     for file in files.walk(paths):
         if isinstance(file, Problem):
             problems.append(file)
@@ -110,7 +111,7 @@ def ingest(paths: Sequence[str | Path], *, include_briefings: bool = False) -> I
             problems.append(Problem(exc.path, exc.problem))
             continue
         except _OwnOutput:
-            problems.append(_own_output(file))
+            own.append(file)
             continue
         except Exception as exc:  # noqa: BLE001
             # a parser library (feedparser, trafilatura, lxml, yaml) failing on a hostile
@@ -150,6 +151,8 @@ def ingest(paths: Sequence[str | Path], *, include_briefings: bool = False) -> I
                         "file (same id and text); each is used once.")
             )  # fmt: skip
         inputs.append(InputFile(files.name(file), sha256, len(found)))
+    if own:
+        problems.append(_own_outputs(own))
     return IngestResult(tuple(articles), tuple(inputs), tuple(problems))
 
 
@@ -157,10 +160,22 @@ class _OwnOutput(Exception):
     """The file is a briefing brief wrote."""
 
 
-def _own_output(file: Path) -> Problem:
+def _own_outputs(found: list[Path]) -> Problem:
+    """One note for every briefing skipped (a daily run writing into its input folder
+    would otherwise add four notes a day)."""
+    if len(found) == 1:
+        return Problem(
+            files.name(found[0]),
+            "is a briefing brief wrote; not read as an article (pass --include-briefings to "
+            "read it).",
+        )
+    folders = {str(f.parent) for f in found}
+    where = files.name(found[0].parent) if len(folders) == 1 else f"{len(found)} files"
+    names = ", ".join(files.name(f.name) for f in found[:3]) + (", …" if len(found) > 3 else "")
     return Problem(
-        files.name(file),
-        "is a briefing brief wrote; not read as an article (pass --include-briefings to read it).",
+        where,
+        f"{len(found)} briefings brief wrote ({names}) were not read as articles (pass "
+        "--include-briefings to read them).",
     )
 
 
