@@ -30,8 +30,8 @@ MODES = ("json_schema", "json_object", "text")
 RETRYABLE_STATUS = {408, 409, 429}
 PLACEHOLDER_KEY = "not-needed"  # local servers (vLLM, Ollama, llama.cpp) need no key
 ANNOUNCE_WAIT = 5.0  # a retry wait at least this long is said on stderr (WARNING), not -v only
-ANNOUNCE_SLOW = 15.0  # a request still unanswered after this long is said on stderr
-ANNOUNCE_EVERY = 30.0  # at most one "still waiting" line per this many seconds, run-wide
+ANNOUNCE_SLOW = 30.0  # a request still unanswered after this long is said on stderr
+ANNOUNCE_EVERY = 60.0  # at most one "still waiting" line per this many seconds, run-wide
 MIN_ATTEMPT_SECONDS = 0.5  # less left in the budget than this: no further attempt
 
 
