@@ -12,7 +12,7 @@ import os
 import re
 import tomllib
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -212,7 +212,7 @@ class Settings(BaseModel):
                 raise ValueError(f"must be one of {', '.join(PAGE_SIZES)}")
         return value
 
-    prompts: dict[str, int] = {}
+    prompts: dict[str, Annotated[int, Field(ge=1)]] = {}  # task -> pinned version
     cache: bool = True
     strict: bool = False  # a story with a point failing a check fails instead
     llm: LLMSettings = LLMSettings()

@@ -479,14 +479,19 @@ def test_content_ids_do_not_depend_on_how_a_long_text_is_cut(
         assert ingest_module._content_digest("T", text) == whole
 
 
-def test_a_gzip_bomb_is_stopped_keeping_the_lines_before(tmp_path: Path) -> None:
+def test_a_gzip_bomb_is_stopped_keeping_the_lines_before(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import zlib
 
+    from briefing.sources import ingest as ingest_module
+
+    monkeypatch.setattr(ingest_module, "_RATIO_FLOOR", 4 << 20)  # 256 MiB: a slow test
     packer = zlib.compressobj(9, zlib.DEFLATED, 31)
     f = tmp_path / "bomb.jsonl.gz"
     with open(f, "wb") as handle:
         handle.write(packer.compress(b'{"id": "1", "text": "A body."}\n'))
-        for _ in range(300):  # 300 MiB of spaces, about 300 KB packed
+        for _ in range(60):  # 60 MiB of spaces, about 60 KB packed
             handle.write(packer.compress(b" " * (1 << 20)))
         handle.write(packer.flush())
     result = ingest([f])
@@ -507,3 +512,35 @@ def test_numbers_too_long_to_convert_are_problems(tmp_path: Path, name: str, con
     result = ingest([tmp_path])
     assert [a.title for a in result.articles] == ["Title"]
     assert result.problems[0].where.startswith(str(bad)) and "JSON" in result.problems[0].message
+
+
+@pytest.mark.parametrize(
+    "given, lang",
+    [("ar", "ar"), ("en-US", "en"), ("Arabic", "ar"), ("fra", "fra"),
+     ('en" onload="alert(1)', "und"), ("<b>en</b>", "und"), ("12", "und")],
+)  # fmt: skip
+def test_only_a_language_code_is_kept_as_the_language(
+    tmp_path: Path, given: str, lang: str
+) -> None:
+    f = write(tmp_path / "a.json", json.dumps({"text": "Body text.", "lang": given}))
+    assert ingest([f]).articles[0].lang == lang
+
+
+def test_a_parser_library_crashing_on_one_file_loses_only_that_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from briefing.sources import web
+
+    class ParserBug(Exception):
+        pass
+
+    def crash(data: bytes) -> dict:
+        raise ParserBug("lxml said no")
+
+    monkeypatch.setattr(web, "parse_page", crash)
+    page = write(tmp_path / "page.html", "<html><body><p>text</p></body></html>")
+    write(tmp_path / "good.txt", "Title\nBody.\n")
+    result = ingest([tmp_path])
+    assert [a.title for a in result.articles] == ["Title"]
+    assert result.problems[0].where == str(page)
+    assert "ParserBug: lxml said no" in result.problems[0].message

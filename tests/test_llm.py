@@ -261,7 +261,7 @@ def test_the_circuit_breaker_stops_every_later_call(server: FakeOpenAI) -> None:
         llm.complete(MESSAGES)
     with pytest.raises(LLMUnavailableError, match="failed 3 times in a row"):
         llm.complete(MESSAGES)  # the third failure opens the breaker
-    with pytest.raises(LLMUnavailableError, match=f"Not sent: the model endpoint {llm.where}"):
+    with pytest.raises(LLMUnavailableError, match=f"Given up: the model endpoint {llm.where}"):
         llm.complete(MESSAGES)
     assert len(server.requests) == 3
 

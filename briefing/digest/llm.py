@@ -30,8 +30,8 @@ MODES = ("json_schema", "json_object", "text")
 RETRYABLE_STATUS = {408, 409, 429}
 PLACEHOLDER_KEY = "not-needed"  # local servers (vLLM, Ollama, llama.cpp) need no key
 ANNOUNCE_WAIT = 5.0  # a retry wait at least this long is said on stderr (WARNING), not -v only
-ANNOUNCE_SLOW = 15.0  # a request still unanswered after this long is said on stderr
-ANNOUNCE_EVERY = 30.0  # at most one "still waiting" line per this many seconds, run-wide
+ANNOUNCE_SLOW = 30.0  # a request still unanswered after this long is said on stderr
+ANNOUNCE_EVERY = 60.0  # at most one "still waiting" line per this many seconds, run-wide
 MIN_ATTEMPT_SECONDS = 0.5  # less left in the budget than this: no further attempt
 
 
@@ -111,7 +111,7 @@ class LLMClient:
 
     def _breaker_error(self) -> LLMUnavailableError:
         return LLMUnavailableError(
-            f"Not sent: the model endpoint {self.where} failed {self.endpoint.circuit_breaker} "
+            f"Given up: the model endpoint {self.where} failed {self.endpoint.circuit_breaker} "
             f"times in a row ({self._open}), so the run stopped sending stories to it. Check "
             "that the server is running and reachable, then run again; or use --engine "
             "extractive."
@@ -134,7 +134,7 @@ class LLMClient:
             self._last_failure = _describe(exc)
             if self._open is None and self._failures >= self.endpoint.circuit_breaker:
                 self._open = f"last: {self._last_failure}"
-                log.warning(
+                log.info(  # the run's one message about it is the failed stories' note
                     "the model endpoint %s failed %d times in a row (%s); the remaining "
                     "stories are not sent",
                     self.where,
@@ -405,6 +405,10 @@ def _completion_parts(response: Any) -> tuple[str, str | None, str | None]:
         raise _Malformed(f"a body that is not a chat completion ({snippet!r}…)")
     choices = getattr(response, "choices", None)
     if not isinstance(choices, list) or not choices:
+        error = getattr(response, "error", None)  # a proxy's error, served with 200
+        said = error.get("message") if isinstance(error, dict) else error
+        if isinstance(said, str) and said:
+            raise _Malformed(f"an error in its body ({safe_line(mask_secrets(said))[:200]!r})")
         raise _Malformed("a JSON body without choices")
     message = getattr(choices[0], "message", None)
     if message is None:
@@ -475,19 +479,20 @@ def _message(exc: Any) -> str:
 def _status_error(exc: Any, ep: Endpoint) -> Exception:
     status = exc.status_code
     detail = safe_line(mask_secrets(_mask(_message(exc), ep.api_key)))[:300]
+    where = ep.base_url or "https://api.openai.com/v1"
     if status in (401, 403):
         return LLMAuthError(
-            f"The model endpoint refused the request (HTTP {status}: {detail}). Check "
+            f"The model endpoint {where} refused the request (HTTP {status}: {detail}). Check "
             "OPENAI_API_KEY (and that it may use this model), or OPENAI_BASE_URL."
         )
     if status == 404:
         return LLMModelError(
-            f"The endpoint does not know model {ep.model!r} or the path (HTTP 404: {detail}). "
-            "Check --model and --base-url (it usually ends in /v1)."
+            f"The endpoint {where} does not know model {ep.model!r} or the path (HTTP 404: "
+            f"{detail}). Check --model and --base-url (it usually ends in /v1)."
         )
     error = LLMRequestError(
-        f"The model endpoint rejected the request (HTTP {status}: {detail}). Check --model "
-        "and the endpoint's documentation."
+        f"The model endpoint {where} rejected the request (HTTP {status}: {detail}). Check "
+        "--model and the endpoint's documentation."
     )
     error.status = status  # type: ignore[attr-defined]
     error.detail = detail  # type: ignore[attr-defined]

@@ -18,7 +18,7 @@ Not a stage: ingest calls it. The decision is made per file, never per guess:
 from __future__ import annotations
 
 import codecs
-import threading
+import re
 import unicodedata
 from dataclasses import dataclass
 
@@ -35,37 +35,34 @@ class NotText(ValueError):
 class Decoded:
     text: str
     encoding: str  # "utf-8", "utf-16-le", "cp1256"…
-    bad_offsets: tuple[int, ...] = ()  # byte offsets of bytes replaced by U+FFFD
+    bad_offsets: tuple[int, ...] = ()  # byte offsets of the first bytes replaced by U+FFFD
+    bad_count: int = 0  # how many bytes were replaced
     warning: str | None = None  # what the reader should know, without the file's name
 
 
-# --- recording the offsets of bad bytes ------------------------------------------------
+# --- bad bytes: replaced, counted, the first few located --------------------------------
 
-_local = threading.local()
-
-
-def _record(exc: UnicodeError) -> tuple[str, int]:
-    assert isinstance(exc, UnicodeDecodeError)
-    _local.offsets.append(exc.start)
-    return "\ufffd", exc.end
+_ESCAPED = re.compile("[\udc80-\udcff]")  # a byte surrogateescape could not decode
 
 
-codecs.register_error("brief-record", _record)
+def decode_utf8_replacing(data: bytes) -> tuple[str, int, tuple[int, ...]]:
+    """UTF-8 with every byte that is not part of a valid sequence replaced by U+FFFD: the
+    text, how many bytes were replaced, and the byte offsets of the first few. Linear and
+    in C, however many bad bytes a file holds."""
+    text = data.decode("utf-8", errors="surrogateescape")
+    first: list[int] = []
+    for found in _ESCAPED.finditer(text):
+        first.append(len(text[: found.start()].encode("utf-8", errors="surrogateescape")))
+        if len(first) == SHOWN_OFFSETS:
+            break
+    text, count = _ESCAPED.subn("\ufffd", text)
+    return text, count, tuple(first)
 
 
-def decode_utf8_replacing(data: bytes) -> tuple[str, list[int]]:
-    """UTF-8 with every invalid sequence replaced by U+FFFD, and the byte offsets of the
-    sequences replaced."""
-    _local.offsets = []
-    text = data.decode("utf-8", errors="brief-record")
-    offsets, _local.offsets = _local.offsets, []
-    return text, offsets
-
-
-def describe_offsets(offsets: list[int] | tuple[int, ...], base: int = 0) -> str:
+def describe_offsets(count: int, offsets: tuple[int, ...] | list[int], base: int = 0) -> str:
     shown = ", ".join(str(base + o) for o in offsets[:SHOWN_OFFSETS])
-    more = f" and {len(offsets) - SHOWN_OFFSETS} more" if len(offsets) > SHOWN_OFFSETS else ""
-    return f"{len(offsets)} invalid byte sequence(s) at byte offset(s) {shown}{more}"
+    more = f" and {count - len(offsets[:SHOWN_OFFSETS])} more" if count > SHOWN_OFFSETS else ""
+    return f"{count} invalid byte(s) at byte offset(s) {shown}{more}"
 
 
 # --- the decision ----------------------------------------------------------------------
@@ -113,17 +110,17 @@ def decode_line(data: bytes) -> Decoded:
 
 
 def _damaged_or_legacy(data: bytes, check: bool = True) -> Decoded:
-    text, offsets = decode_utf8_replacing(data)
+    text, bad, first = decode_utf8_replacing(data)
     non_ascii = len(data) - len(data.translate(None, _HIGH_BYTES))
-    bad_bytes = len(offsets)  # each offset starts at least one bad byte
-    valid_multibyte = non_ascii - bad_bytes
-    if valid_multibyte >= bad_bytes:
+    valid_multibyte = non_ascii - bad  # bytes of valid multi-byte characters
+    if valid_multibyte >= bad:
         return _checked(
             Decoded(
                 text,
                 "utf-8",
-                tuple(offsets),
-                f"is UTF-8 with {describe_offsets(offsets)}; they were read as U+FFFD (�). "
+                first,
+                bad,
+                f"is UTF-8 with {describe_offsets(bad, first)}; they were read as U+FFFD (�). "
                 "The rest of the file is intact; check it for damage",
             ),
             check,
@@ -139,6 +136,7 @@ def _damaged_or_legacy(data: bytes, check: bool = True) -> Decoded:
                     legacy,
                     encoding,
                     (),
+                    0,
                     f"is not UTF-8; every byte of it reads as {name} text, so it was read "
                     "that way. Save it as UTF-8 to be sure",
                 ),
@@ -149,8 +147,9 @@ def _damaged_or_legacy(data: bytes, check: bool = True) -> Decoded:
             Decoded(
                 text,
                 "utf-8",
-                tuple(offsets),
-                f"is mostly not valid UTF-8 ({describe_offsets(offsets)}); read as UTF-8 "
+                first,
+                bad,
+                f"is mostly not valid UTF-8 ({describe_offsets(bad, first)}); read as UTF-8 "
                 "with U+FFFD (�) for them. Save it as UTF-8 and run again",
             ),
             check,
@@ -231,8 +230,7 @@ def _utf16_without_bom(data: bytes) -> Decoded | None:
             return Decoded(
                 text,
                 encoding,
-                (),
-                f"is UTF-16 ({order}-endian) without a byte-order mark; read it as such. "
+                warning=f"is UTF-16 ({order}-endian) without a byte-order mark; read it as such. "
                 "Save it as UTF-8 to be sure",
             )
     return None

@@ -97,6 +97,7 @@ def ingest(paths: Sequence[str | Path], *, include_briefings: bool = False) -> I
     problems: list[Problem] = []
     seen: dict[str, str] = {}  # article id -> fingerprint of its content
     taken: dict[str, int] = {}  # article id -> the last ~N suffix given to it
+    own: list[Path] = []  # briefings brief wrote, skipped
     for file in files.walk(paths):
         if isinstance(file, Problem):
             problems.append(file)
@@ -109,23 +110,18 @@ def ingest(paths: Sequence[str | Path], *, include_briefings: bool = False) -> I
         except ArticleError as exc:
             problems.append(Problem(exc.path, exc.problem))
             continue
-        except (RecursionError, MemoryError, ValueError, TypeError, LookupError) as exc:
-            # a parser library failing on a hostile file: that file is lost, not the run
+        except _OwnOutput:
+            own.append(file)
+            continue
+        except Exception as exc:  # noqa: BLE001
+            # a parser library (feedparser, trafilatura, lxml, yaml) failing on a hostile
+            # file: that file is lost, never the run. -vv shows the traceback.
             log.debug("reading %s failed", files.name(file), exc_info=True)
             problems.append(
                 Problem(
                     files.name(file),
                     f"could not be read ({type(exc).__name__}: {str(exc)[:200]}); skipped. "
                     "Please report it with the file.",
-                )
-            )
-            continue
-        except _OwnOutput:
-            problems.append(
-                Problem(
-                    files.name(file),
-                    "is a briefing brief wrote; not read as an article (pass "
-                    "--include-briefings to read it).",
                 )
             )
             continue
@@ -155,11 +151,32 @@ def ingest(paths: Sequence[str | Path], *, include_briefings: bool = False) -> I
                         "file (same id and text); each is used once.")
             )  # fmt: skip
         inputs.append(InputFile(files.name(file), sha256, len(found)))
+    if own:
+        problems.append(_own_outputs(own))
     return IngestResult(tuple(articles), tuple(inputs), tuple(problems))
 
 
 class _OwnOutput(Exception):
     """The file is a briefing brief wrote."""
+
+
+def _own_outputs(found: list[Path]) -> Problem:
+    """One note for every briefing skipped (a daily run writing into its input folder
+    would otherwise add four notes a day)."""
+    if len(found) == 1:
+        return Problem(
+            files.name(found[0]),
+            "is a briefing brief wrote; not read as an article (pass --include-briefings to "
+            "read it).",
+        )
+    folders = {str(f.parent) for f in found}
+    where = files.name(found[0].parent) if len(folders) == 1 else f"{len(found)} files"
+    names = ", ".join(files.name(f.name) for f in found[:3]) + (", …" if len(found) > 3 else "")
+    return Problem(
+        where,
+        f"{len(found)} briefings brief wrote ({names}) were not read as articles (pass "
+        "--include-briefings to read them).",
+    )
 
 
 def from_record(raw: dict[str, Any], origin: str) -> tuple[Article, tuple[Problem, ...]]:
@@ -442,8 +459,10 @@ class _HashingReader(io.RawIOBase):
         return n
 
 
-MAX_RATIO = 100  # unpacked / packed: news JSONL gzips 3-10x; far beyond is a gzip bomb
-_RATIO_FLOOR = 64 << 20  # below 64 MiB unpacked, any ratio is harmless
+# unpacked / packed: news JSONL gzips 3-10x, even very repetitive text under 300x, while
+# deflate's ceiling (a bomb) is about 1,030x
+MAX_RATIO = 500
+_RATIO_FLOOR = 256 << 20  # below 256 MiB unpacked, any ratio is harmless
 
 
 def _bomb(unpacked: int, packed: int) -> bool:
@@ -475,7 +494,8 @@ def _stream_jsonl(path: Path) -> tuple[list[Article], list[Problem], str] | None
     shown = files.name(path)
     articles: list[Article] = []
     problems: list[Problem] = []
-    bad: list[int] = []
+    bad: list[int] = []  # offsets of the first bad bytes
+    bad_count = 0
     bad_lines: list[int] = []
     legacy: dict[str, list[int]] = {}
     lineno = offset = 0
@@ -515,11 +535,16 @@ def _stream_jsonl(path: Path) -> tuple[list[Article], list[Problem], str] | None
                     )
                     continue
                 decoded = decode.decode_line(line)
-                if decoded.bad_offsets:
-                    bad.extend(start + o for o in decoded.bad_offsets)
-                    bad_lines.append(lineno)
+                if decoded.bad_count:
+                    bad_count += decoded.bad_count
+                    room = decode.SHOWN_OFFSETS - len(bad)
+                    bad.extend(start + o for o in decoded.bad_offsets[: max(room, 0)])
+                    if len(bad_lines) <= 5:  # the first five are named, then "…"
+                        bad_lines.append(lineno)
                 elif decoded.encoding != "utf-8":
-                    legacy.setdefault(decoded.encoding, []).append(lineno)
+                    named = legacy.setdefault(decoded.encoding, [])
+                    if len(named) <= 5:
+                        named.append(lineno)
                 _jsonl_line(path, lineno, decoded.text, articles, problems)
         except (OSError, EOFError, zlib.error) as exc:
             if lineno == 0 and path.suffix.lower() == ".gz":
@@ -535,11 +560,11 @@ def _stream_jsonl(path: Path) -> tuple[list[Article], list[Problem], str] | None
             pass
     finally:
         raw.close()
-    if bad:
+    if bad_count:
         problems.append(
             Problem(
                 shown,
-                f"is UTF-8 with {decode.describe_offsets(bad)} (line(s) "
+                f"is UTF-8 with {decode.describe_offsets(bad_count, bad)} (line(s) "
                 f"{', '.join(map(str, bad_lines[:5]))}{' …' if len(bad_lines) > 5 else ''}); "
                 "they were read as U+FFFD (�). Check the file for damage.",
             )
@@ -657,11 +682,18 @@ def _normalise_published(value: str) -> str | None:
     return parsed.isoformat() if has_time else parsed.date().isoformat()
 
 
+_LANG_CODE = re.compile(r"[a-z]{2,3}")
+
+
 def _normalise_lang(value: str | None) -> str:
+    """An ISO 639 code (``ar``, ``en``…), or ``und``: anything else a file states (a
+    name, markup, a sentence) is not a language tag and goes no further (it would end up
+    in an HTML ``lang`` attribute)."""
     if not value:
         return "und"
     code = value.strip().lower().replace("_", "-").split("-")[0]
-    return {"arabic": "ar", "ara": "ar", "english": "en", "eng": "en"}.get(code, code) or "und"
+    code = {"arabic": "ar", "ara": "ar", "english": "en", "eng": "en"}.get(code, code)
+    return code if _LANG_CODE.fullmatch(code) else "und"
 
 
 def _unique_id(article_id: str, seen: dict[str, str], taken: dict[str, int]) -> str:
