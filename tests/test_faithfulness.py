@@ -78,14 +78,18 @@ def test_model_check_verdicts_become_flags(tmp_path: Path) -> None:
     run = replay(
         CASES["ar"], answer_text("ar", "honest.json"), check=unsupported_first, data_dir=tmp_path
     )
-    points = [p for s in run.digest.sections for p in (*s.points, *s.disagreements)]
-    checked = [p for p in points if p.quote_of is None]
-    assert all(p.model_check in {"supported", "unsupported"} for p in checked)
-    first = checked[0]
-    assert first.model_check == "unsupported"
+    every = [
+        p
+        for s in run.digest.sections
+        for p in (s.headline, s.summary, *s.points, *s.disagreements)
+        if p is not None and p.quote_of is None
+    ]
+    assert all(p.model_check in {"supported", "unsupported"} for p in every)
+    first = every[0]  # P1: the Arabic headline, sent first
+    assert first is run.digest.sections[0].headline and first.model_check == "unsupported"
     model = next(f for f in first.flags if f.check == "model")
     assert "Not in A2.4" in model.en and "ليست في A2.4" in model.ar
-    assert [p for p in checked[1:] if p.flags] == []
+    assert [p for p in every[1:] if p.flags] == []
 
 
 def test_a_failed_model_check_leaves_points_not_checked(tmp_path: Path) -> None:

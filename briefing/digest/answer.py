@@ -53,6 +53,8 @@ def _id_list(value: Any) -> Any:
     items = value if isinstance(value, list) else [value]
     out: list[str] = []
     for item in items:
+        if item is None:
+            continue
         if isinstance(item, bool):
             out.append(str(item))
             continue
@@ -191,6 +193,16 @@ class LangAnswer(_Strict):
     quotes: list[Quote] = Field(default_factory=list)
 
     _lists = field_validator("quotes", mode="before")(_none_as_empty)
+
+    @field_validator("key_points", "quotes", mode="before")
+    @classmethod
+    def _last_chance(cls, value: Any, info: ValidationInfo) -> Any:
+        """On the lenient last answer, a point with no text is dropped and points past
+        the limit are cut, rather than losing the story for them."""
+        if not _lenient(info) or not isinstance(value, list):
+            return value
+        kept = [v for v in value if isinstance(v, dict) and str(v.get("text") or "").strip()]
+        return kept[:MAX_POINTS] if info.field_name == "key_points" else kept
 
     @model_validator(mode="after")
     def _points_in_language(self, info: ValidationInfo) -> LangAnswer:

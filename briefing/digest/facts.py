@@ -98,9 +98,15 @@ class Number:
     """One number a text states: what it may be worth (``2.958`` may be 2.958 or 2,958),
     as written, and whether it was written in words."""
 
-    values: frozenset[float]
+    values: frozenset[float]  # every reading: a source "states" each of them
     text: str
     in_words: bool = False
+    exact: frozenset[float] = frozenset()  # the readings as stated ("170 million": 1.7e8)
+
+    @property
+    def stated(self) -> frozenset[float]:
+        """What a point claims: the multiplied reading, not the bare number before it."""
+        return self.exact or self.values
 
 
 def _digit_values(token: str) -> set[float]:
@@ -118,7 +124,7 @@ def _digit_values(token: str) -> set[float]:
         values.add(float(token.replace(",", "")))
     if not values:
         values.add(float(groups[0]) if len(groups) > 1 else float(token))
-    return values
+    return {v for v in values if v == v and v != float("inf")}
 
 
 def _strip_clitic(word: str) -> str:
@@ -155,12 +161,39 @@ def _word_value(word: str) -> tuple[int, str] | None:
     return None
 
 
+_RANGE = re.compile(
+    r"(?<![\d.,])(\d+(?:[.,]\d+)?)(\s*(?:-|–|to|و|الى|او|or|and)\s*)(\d+(?:[.,]\d+)?\s+(\w+))"
+)
+_YEAR_RANGE = re.compile(r"(?<!\d)((?:19|20)(\d{2}))[-–/](\d{2})(?!\d|[-–/.]\d)")
+MAX_VALUE = 1e15  # beyond any figure in the news; larger is noise, never an overflow
+
+
+def _shared_multiplier(match: re.Match[str]) -> str:
+    """«10 و12 مليون», "10 to 12 million": the first number is millions too."""
+    word = match.group(4)
+    if (_MULTIPLIERS.get(word) or _MULTIPLIERS.get(_strip_clitic(word))) and word not in {
+        "m",
+        "k",
+        "mn",
+        "bn",
+    }:
+        return f"{match.group(1)} {word}{match.group(2)}{match.group(3)}"
+    return match.group(0)
+
+
+def _year_range(match: re.Match[str]) -> str:
+    """ "2025-26" -> "2025-2026"."""
+    century = match.group(1)[:2]
+    return f"{match.group(1)}-{century}{match.group(3)}"
+
+
 @lru_cache(maxsize=8192)
 def numbers(text: str) -> tuple[Number, ...]:
     """Every number ``text`` states, in order. Month names are not numbers (``كانون
     الثاني`` is December's neighbour, not "second"), and a multiplier word after a number
-    multiplies it (``170 ألف``)."""
+    multiplies it (``170 ألف``; in a range, ``10 و12 مليون``, both ends)."""
     folded = _without_months(normalize(text).replace("٫", ".").replace("٬", ","))
+    folded = _YEAR_RANGE.sub(_year_range, _RANGE.sub(_shared_multiplier, folded))
     tokens = _WORD.findall(folded)
     found: list[Number] = []
     i = 0
@@ -171,19 +204,19 @@ def numbers(text: str) -> tuple[Number, ...]:
             nxt = tokens[i + 1] if i + 1 < len(tokens) else ""
             mult = _MULTIPLIERS.get(nxt) or _MULTIPLIERS.get(_strip_clitic(nxt))
             if mult and nxt not in {"m", "k"} | ({"mn"} if not token.isdigit() else set()):
-                values = {v * mult for v in values} | {v for v in values}
-                found.append(Number(frozenset(_round(values)), f"{token} {nxt}"))
+                scaled = {v * mult for v in values}
+                found.append(_number(scaled | values, f"{token} {nxt}", exact=scaled))
                 i += 2
                 continue
             if mult and nxt in {"m", "k", "mn"}:
                 values = {v * mult for v in values}
                 i += 1
-            found.append(Number(frozenset(_round(values)), token))
+            found.append(_number(values, token))
             i += 1
             continue
-        total, used, last_kind = 0, 0, None
+        total, used, last_kind = 0.0, 0, None
         j = i
-        while j < len(tokens):
+        while j < len(tokens) and used < 12:
             word = tokens[j]
             if used and word in {"and", "و"}:
                 j += 1
@@ -209,11 +242,34 @@ def numbers(text: str) -> tuple[Number, ...]:
             words = " ".join(tokens[i:j])
             if ordinal and total == 1 and "عشر" in words:
                 total = 11
-            found.append(Number(frozenset({float(total)}), words, in_words=True))
+            found.append(_number({total}, words, in_words=True))
             i = j
             continue
         i += 1
-    return tuple(found)
+    return tuple(n for n in found if n.values)
+
+
+def _number(
+    values: set[float], text: str, *, in_words: bool = False, exact: set[float] | None = None
+) -> Number:
+    """A Number, its readings rounded and any beyond MAX_VALUE dropped (a chain of
+    "million million…" in an article is noise, not a figure to check)."""
+    keep = {round(v, 6) for v in values if v <= MAX_VALUE}
+    scaled = {round(v, 6) for v in (exact or ()) if v <= MAX_VALUE}
+    return Number(frozenset(keep), text, in_words, frozenset(scaled))
+
+
+def date_numbers(text: str) -> set[float]:
+    """The days, months and years the text's dates state (checked as dates, not counts)."""
+    found: set[float] = set()
+    for d in dates(text):
+        if d.text[:1].isdigit():  # a numeric date: its month is a number in the text
+            found.add(float(d.month))
+        if d.day is not None:
+            found.add(float(d.day))
+        if d.year is not None:
+            found.add(float(d.year))
+    return found
 
 
 def _round(values: set[float]) -> set[float]:
@@ -248,8 +304,10 @@ _MONTH = re.compile(
 )
 _DAY_BEFORE = re.compile(r"(\d{1,2})(?:st|nd|rd|th)?\s*(?:من\s+(?:شهر\s+)?|of\s+)?$")
 _DAY_WORD_BEFORE = re.compile(r"([^\W\d_]+(?:\s+عشر)?)\s+(?:من\s+(?:شهر\s+)?|of\s+)?$")
-_DAY_AFTER = re.compile(r"^\s*(\d{1,2})(?:st|nd|rd|th)?(?!\d)")
-_YEAR_AFTER = re.compile(r"^(?:\s*\d{1,2}(?:st|nd|rd|th)?)?\s*,?\s*(?:عام\s+|سنه\s+)?(\d{4})(?!\d)")
+_DAY_AFTER = re.compile(r"^\.?\s*(\d{1,2})(?:st|nd|rd|th)?(?!\d)")
+_YEAR_AFTER = re.compile(
+    r"^\.?(?:\s*\d{1,2}(?:st|nd|rd|th)?)?\s*,?\s*(?:عام\s+|سنه\s+)?(\d{4})(?!\d)"
+)
 _NUMERIC_DATE = re.compile(
     r"(?<![\d.])(?:(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})|(\d{1,2})[-/.](\d{1,2})[-/.](\d{4}))(?![\d])"
 )

@@ -419,8 +419,12 @@ def check(digest: StoryDigest, packed: PackedStory, engine: Engine) -> StoryDige
     numbered: list[tuple[str, int, str, int]] = []  # (id, section, field, position)
     payload = []
     for s_index, section in enumerate(digest.sections):
-        for name in ("points", "disagreements"):
-            for position, p in enumerate(getattr(section, name)):
+        for name in ("headline", "summary", "points", "disagreements"):
+            items = getattr(section, name)
+            items = (items,) if name in {"headline", "summary"} else items
+            for position, p in enumerate(items):
+                if p is None:
+                    continue
                 if p.quote_of is not None:
                     continue  # quotes are checked word for word against their article
                 pid = f"P{len(numbered) + 1}"
@@ -462,9 +466,11 @@ def check(digest: StoryDigest, packed: PackedStory, engine: Engine) -> StoryDige
         return digest
     verdicts = {c.id: c for c in result.points}
     lists = {
-        (i, name): list(getattr(section, name))
+        (i, name): [getattr(section, name)]
+        if name in {"headline", "summary"}
+        else list(getattr(section, name))
         for i, section in enumerate(digest.sections)
-        for name in ("points", "disagreements")
+        for name in ("headline", "summary", "points", "disagreements")
     }
     for pid, s_index, name, position in numbered:
         verdict = verdicts[pid]
@@ -480,6 +486,8 @@ def check(digest: StoryDigest, packed: PackedStory, engine: Engine) -> StoryDige
         sections=tuple(
             replace(
                 section,
+                headline=lists[i, "headline"][0],
+                summary=lists[i, "summary"][0],
                 points=tuple(lists[i, "points"]),
                 disagreements=tuple(lists[i, "disagreements"]),
             )

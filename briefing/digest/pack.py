@@ -198,7 +198,15 @@ def _keys(text: str) -> frozenset[str]:
     keys |= {f"m:{d.month}" for d in dates(text)}
     keys |= {f"name:{normalize(name)}" for name in latin_names(text)}
     keys |= {f"q:{' '.join(terms(q))}" for q in _QUOTED.findall(text)}
+    if _NEGATION.search(normalize(text)):
+        keys.add("not")  # «لم توافق» is not a repeat of «وافقت», nor the reverse
     return frozenset(keys)
+
+
+_NEGATION = re.compile(
+    r"\b(?:not|no|never|neither|nor|refused|denied|rejected)\b|n't\b"
+    r"|(?<!\w)[وف]?(?:لم|لن|لا|ليس|ليست|غير|عدم|رفض|رفضت|نفي|نفت)(?!\w)"
+)
 
 
 def _carrier(sentence: str, seen: Sequence[_Seen], index: dict[str, list[int]]) -> int | None:
@@ -219,7 +227,8 @@ def _carrier(sentence: str, seen: Sequence[_Seen], index: dict[str, list[int]]) 
     if best is None or carried / total < CARRIED:
         return None
     carrier = seen[best]
-    if not _keys(sentence) <= carrier.keys:
+    mine_keys = _keys(sentence)
+    if not mine_keys <= carrier.keys or ("not" in carrier.keys) != ("not" in mine_keys):
         return None  # it states something the carrier does not: a date, a figure, a name
     mine = {t for c in clauses for t in c}
     if min(coverage(carrier.terms, mine), coverage(mine, carrier.terms)) < SAME:

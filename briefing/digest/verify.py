@@ -44,7 +44,15 @@ from ..models import (
 )
 from ..text import detect_lang, normalize, terms
 from . import evidence as sentences
-from .facts import SMALL, DateMention, dates, known_names, missing_names, numbers
+from .facts import (
+    SMALL,
+    DateMention,
+    date_numbers,
+    dates,
+    known_names,
+    missing_names,
+    numbers,
+)
 
 SUPPORT = 0.5  # share of a point's terms its evidence sentences must hold
 SUPPORT_ARTICLE = 1 / 3  # share its cited articles must hold when it has no evidence
@@ -67,6 +75,7 @@ class _Context:
     articles: dict[str, Article]
     quarantined: dict[str, tuple[str, ...]]  # article id -> passages taken out
     engine: str
+    injected_words: frozenset[str] = frozenset()  # terms only the quarantined passages use
 
 
 def verify(
@@ -83,7 +92,10 @@ def verify(
     for q in quarantined:
         if q.article_id in articles:
             passages[q.article_id] = (*passages.get(q.article_id, ()), q.text)
-    context = _Context(articles, passages, digest.engine)
+    injected: set[str] = {t for texts in passages.values() for x in texts for t in terms(x)}
+    if injected:
+        injected -= {t for a in articles.values() for t in terms(f"{a.title}\n{a.text}")}
+    context = _Context(articles, passages, digest.engine, frozenset(injected))
     problems: list[Problem] = []
     where = where or f"story {digest.story.id}"
     sections = [_check_section(section, context, where, problems) for section in digest.sections]
@@ -162,6 +174,15 @@ def _check_point(
                 "حُذفت إحالة إلى مقال من خارج هذا الخبر",
             )
         )
+    if not re.search(r"\w", point.text):
+        problems.append(
+            Problem(
+                where,
+                f"point left out, it has no words: {_short(point.text)}",
+                ar=f"حُذفت نقطة بلا كلمات: {_short(point.text)}",
+            )
+        )
+        return None
     if not valid and point.quote_of is None:
         if role in {"headline", "summary"} and point.citations == ():
             return replace(point, flags=tuple(flags))  # the overview's lines cite nothing
@@ -188,15 +209,25 @@ def _check_point(
             return None
         valid = tuple(dict.fromkeys((point.quote_of, *valid)))
         found = _quote_evidence(point.text, quoted)
-        return replace(point, citations=valid, evidence=found, flags=tuple(flags))
+        if context.engine == "llm":  # the offline engine quotes sentences, not speakers
+            flags.extend(_quote_flags(point, quoted, found))
+        return replace(point, citations=valid, evidence=found, flags=tuple(_unique(flags)))
     cited = [articles[c] for c in valid]
     evidence = tuple(e for e in point.evidence if e.article_id in articles)
+    given = bool(evidence) and role in {"point", "disagreement"}  # the model named them
     if not evidence:
         evidence = sentences.align(point.text, cited)
-    stated_in = [e.text for e in evidence] + [f"{a.title}\n{a.text}" for a in cited]
+    # A key point's figures and dates must be in the sentences it rests on; a headline's
+    # or summary's (and a point the model tied to nothing) anywhere in its articles.
+    stated_in = (
+        [e.text for e in evidence]
+        if given
+        else [e.text for e in evidence] + [f"{a.title}\n{a.text}" for a in cited]
+    )
     plain = _without_outlets(point.text, context)
     flags.extend(_numbers_flag(plain, stated_in, cited))
     flags.extend(_dates_flag(plain, stated_in, cited))
+    flags.extend(_negation_flag(plain, stated_in))
     flags.extend(_language_flag(point.text, lang))
     flags.extend(_support_flags(point, lang, role, evidence, cited))
     flags.extend(_injection_flag(point, valid, context))
@@ -209,24 +240,24 @@ def _check_point(
 def _numbers_flag(text: str, stated_in: Sequence[str], cited: Sequence[Article]) -> list[Flag]:
     stated: set[float] = set()
     for source in stated_in:
+        days_and_years = date_numbers(source)  # "9 February" states no count of 9
         for n in numbers(source):
-            stated |= n.values
-    for article in cited:
-        if article.published_date:
-            year, month, day = (int(x) for x in article.published_date.split("-"))
-            stated |= {float(year), float(day), float(month)}
+            if not n.values <= days_and_years:
+                stated |= n.values
+    in_dates = date_numbers(text)  # a date's day and year: the date check owns them
     missing: list[str] = []
     folded = normalize(text)
     for n in numbers(text):
-        if n.in_words and max(n.values) <= SMALL:
+        claimed = n.stated
+        if n.in_words and max(claimed) <= SMALL:
             continue  # "the two sides", «الطرفين»: idiom as often as a figure
-        if max(n.values) == 0:
-            continue  # "5-0", «صفر»: a score's nil is written every way
-        if n.values & stated:
+        if max(claimed) == 0 or claimed <= in_dates:
+            continue  # "5-0": a score's nil is written every way
+        if claimed & stated:
             continue
         at = folded.find(normalize(n.text).split()[0]) if n.text.split() else -1
-        hedged = at > 0 and _HEDGES.search(folded[max(0, at - 25) : at])
-        if hedged and any(abs(v - s) <= ROUNDING * v for v in n.values for s in stated if v):
+        hedge = _HEDGES.search(folded[max(0, at - 25) : at]) if at > 0 else None
+        if hedge and any(_rounds(v, s, hedge.group(0)) for v in claimed for s in stated):
             continue
         missing.append(n.text)
     if not missing:
@@ -241,23 +272,80 @@ def _numbers_flag(text: str, stated_in: Sequence[str], cited: Sequence[Article])
     ]
 
 
+_MORE = re.compile(r"more|over|at least|اكثر|أكثر|ما لا يقل|يزيد|تجاوز")
+_LESS = re.compile(r"less|fewer|under|up to|اقل|أقل|ما يقل|حتى")
+_NEARLY = re.compile(r"nearly|almost|close to|قرابه|قرابة|ما يقارب|ما يقرب|زهاء")
+
+
+def _rounds(claimed: float, source: float, hedge: str) -> bool:
+    """Whether a hedged figure may stand for a stated one: within 10%, and on the side
+    the hedge says ("more than 3,000" needs a source above 3,000; "nearly" one below)."""
+    if not claimed or abs(claimed - source) > ROUNDING * claimed:
+        return False
+    if _MORE.search(hedge):
+        return source >= claimed
+    if _LESS.search(hedge) or _NEARLY.search(hedge):
+        return source <= claimed
+    return True
+
+
+_TODAY = re.compile(
+    r"\b(?:today|tonight|this morning|this evening)\b|اليوم|الليله|صباح اليوم|مساء اليوم"
+)
+_WEEKDAYS = {
+    "monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5,
+    "sunday": 6, "الاثنين": 0, "الثلاثاء": 1, "الاربعاء": 2, "الخميس": 3, "الجمعه": 4,
+    "السبت": 5, "الاحد": 6,
+}  # fmt: skip
+_WEEKDAY = re.compile(
+    r"(?<!\w)(?:[وب]|يوم\s+)?(" + "|".join(sorted(_WEEKDAYS, key=len, reverse=True)) + r")(?!\w)"
+)
+
+
+def _weekdays(text: str) -> set[int]:
+    return {_WEEKDAYS[m.group(1)] for m in _WEEKDAY.finditer(normalize(text))}
+
+
 def _dates_flag(text: str, stated_in: Sequence[str], cited: Sequence[Article]) -> list[Flag]:
+    """Every date the point states agrees with one its sources (``stated_in``) state; a
+    publication date counts only where they say "today" («اليوم»), the day before or
+    after where they say "yesterday" or "tomorrow", and a weekday they name is the last
+    such day up to the publication; a date stated without a
+    year is in its article's year. A weekday the point names must be one the sources
+    name, or the weekday of a date they state."""
     mentioned = dates(text)
-    if not mentioned:
+    named_days = _weekdays(text)
+    if not mentioned and not named_days:
         return []
-    stated = [d for source in stated_in for d in dates(source)]
-    folded = normalize(" ".join(stated_in))
+    years = {int(a.published_date[:4]) for a in cited if a.published_date}
+    stated: list[DateMention] = []
+    for source in stated_in:  # a date stated without its year is in its article's year
+        for d in dates(source):
+            if d.year is None and len(years) == 1:
+                d = DateMention(d.month, d.day, next(iter(years)), d.text)
+            stated.append(d)
+    scope = normalize(" ".join(stated_in))
     for article in cited:
         if not article.published_date:
             continue
         day = datetime.date.fromisoformat(article.published_date)
-        around = [day]
-        if _YESTERDAY.search(folded):
+        around = []
+        if _TODAY.search(scope):
+            around.append(day)
+        for weekday in _weekdays(scope):  # "on Monday": the last Monday up to that day
+            around.append(day - datetime.timedelta(days=(day.weekday() - weekday) % 7))
+        if _YESTERDAY.search(scope):
             around.append(day - datetime.timedelta(days=1))
-        if _TOMORROW.search(folded):
+        if _TOMORROW.search(scope):
             around.append(day + datetime.timedelta(days=1))
         stated += [DateMention(d.month, d.day, d.year, d.isoformat()) for d in around]
     wrong = [d.text for d in mentioned if not any(_agree(d, s) for s in stated)]
+    known_days = set().union(*(_weekdays(source) for source in stated_in)) | {
+        datetime.date(s.year, s.month, s.day).weekday()
+        for s in stated
+        if s.year and s.day and _valid(s.year, s.month, s.day)
+    }
+    wrong += [_DAY_NAMES[d] for d in sorted(named_days - known_days)]
     if not wrong:
         return []
     shown = ", ".join(dict.fromkeys(wrong))
@@ -270,6 +358,17 @@ def _dates_flag(text: str, stated_in: Sequence[str], cited: Sequence[Article]) -
     ]
 
 
+_DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+def _valid(year: int, month: int, day: int) -> bool:
+    try:
+        datetime.date(year, month, day)
+    except ValueError:
+        return False
+    return True
+
+
 def _agree(point: DateMention, source: DateMention) -> bool:
     """A source date supports a point's date when months match and the day and year the
     point states are the source's (a point may leave out the day or year)."""
@@ -280,11 +379,23 @@ def _agree(point: DateMention, source: DateMention) -> bool:
     )
 
 
+_LATIN_RUN = re.compile(r"(?:\b[A-Za-z][A-Za-z'’\-]*[\s,;:]+){5,}[A-Za-z]")
+_ARABIC_RUN = re.compile(r"(?:[\u0621-\u064a\u0671-\u06d3]+[\s،,]+){3,}[\u0621-\u064a]")
+
+
 def _language_flag(text: str, lang: str) -> list[Flag]:
+    """Written in its section's language: by the script most of its letters are in, and
+    with no sentence of the other language inside it (a run of six Latin words in an
+    Arabic point, four Arabic words in an English one; names are shorter)."""
     written = detect_lang(text)
-    if lang not in LANG_NAMES or written not in LANG_NAMES or written == lang:
+    if lang not in LANG_NAMES or written not in LANG_NAMES:
         return []
-    if sum(ch.isalpha() for ch in text) < 12:
+    if written == lang:
+        other = _LATIN_RUN if lang == "ar" else _ARABIC_RUN
+        if not other.search(text):
+            return []
+        written = "en" if lang == "ar" else "ar"
+    elif sum(ch.isalpha() for ch in text) < 12:
         return []
     en, ar = LANG_NAMES[written]
     return [
@@ -292,6 +403,28 @@ def _language_flag(text: str, lang: str) -> list[Flag]:
             "language",
             f"written in {en}, not in the language of this section",
             f"مكتوبة باللغة {ar} لا بلغة هذا القسم",
+        )
+    ]
+
+
+_NEGATIONS = re.compile(
+    r"\b(?:not|no|never|neither|nor|refused|refuses|denied|denies|rejected|rejects|declined)\b"
+    r"|n't\b|(?<!\w)[وف]?(?:لم|لن|لا|ليس|ليست|ليسوا|غير|عدم|رفض|رفضت|رفضوا|نفي|نفت|نفوا)(?!\w)"
+)
+
+
+def _negation_flag(text: str, stated_in: Sequence[str]) -> list[Flag]:
+    """A point that says something did not happen needs sources that say so too: a
+    negation («لم», «لن», "not", "refused"…) none of them has turns a fact around."""
+    if not _NEGATIONS.search(normalize(text)):
+        return []
+    if any(_NEGATIONS.search(normalize(source)) for source in stated_in):
+        return []
+    return [
+        Flag(
+            "support",
+            "it says something did not happen, or was refused; its sources do not",
+            "تنفي ما لا تنفيه مصادرها أو تذكر رفضاً لا تذكره",
         )
     ]
 
@@ -332,7 +465,7 @@ def _injection_flag(point: Point, cited: Sequence[str], context: _Context) -> li
         return []
     only_injected = all(c in context.quarantined for c in cited)
     wanted = set(terms(point.text))
-    echoes = any(
+    echoes = bool(wanted & context.injected_words) or any(
         wanted and len(wanted & set(terms(passage))) / len(wanted) >= 0.5
         for passages in context.quarantined.values()
         for passage in passages
@@ -375,7 +508,7 @@ def _parity(sections: list[Section]) -> tuple[list[Section], dict[int, Point]]:
                 flags.append(_no_twin(other_lang))
             else:
                 twin = other[j]
-                extra = _figures(p.text) - _figures(twin.text)
+                extra = _extra_figures(_figures(p.text), _figures(twin.text))
                 if extra:
                     shown = ", ".join(sorted(_show(v) for v in extra))
                     flags.append(_figure_once(shown, other_lang))
@@ -470,12 +603,25 @@ def _pair(ar: list[Point], en: list[Point]) -> dict[str, dict[int, int]]:
 
 
 def _figures(text: str) -> set[float]:
-    """The figures a point states (digits, and number words above SMALL): the values
-    its twin must state too."""
+    """The figures a point states (digits, and number words above SMALL), as stated, not
+    counting its dates' days and years (the date check owns them): the values its twin
+    must state too."""
+    in_dates = date_numbers(text)
     return {
-        min(n.values) if len(n.values) == 1 else max(n.values)
+        max(n.stated)
         for n in numbers(text)
-        if not (n.in_words and max(n.values) <= SMALL) and max(n.values) != 0
+        if not (n.in_words and max(n.stated) <= SMALL)
+        and max(n.stated) != 0
+        and not n.stated <= in_dates
+    }
+
+
+def _extra_figures(mine: set[float], theirs: set[float]) -> set[float]:
+    """Figures of a point its twin lacks; a twin's "nearly 3,000" for 2,958 is the same."""
+    return {
+        v
+        for v in mine
+        if not any(v == t or (v > 100 and abs(v - t) <= ROUNDING * v) for t in theirs)
     }
 
 
@@ -539,6 +685,47 @@ def _normalized_body(title: str, text: str) -> str:
             _BODIES.clear()
         _BODIES[key] = normalize(f"{title}\n{text}")
     return _BODIES[key]
+
+
+_SPEECH = re.compile(
+    r"[\"“”«»]|\b(?:said|says|told|added|stated|declared|wrote|according to|quoted)\b|"
+    r"(?<!\w)[وف]?(?:قال|قالت|اكد|اكدت|اضاف|اضافت|صرح|صرحت|اعلن|اعلنت|كتب|وفق|بحسب|حسب)(?!\w)"
+)
+
+
+def _quote_flags(point: Point, article: Article, evidence: Sequence[Evidence]) -> list[Flag]:
+    """A quote must be someone's words: long enough to stand as a quotation, in a
+    sentence the article presents as speech, and said by someone the article names."""
+    flags: list[Flag] = []
+    if len(point.text.split()) < 3:
+        flags.append(Flag("quote", "too short to stand as a quotation", "أقصر من أن تكون اقتباساً"))
+    if evidence and not any(_SPEECH.search(normalize(e.text)) for e in evidence):
+        flags.append(
+            Flag(
+                "quote",
+                "the article does not present these words as anyone's",
+                "لا يقدّم المقال هذه الكلمات على أنها كلام أحد",
+            )
+        )
+    if point.speaker and not _names_speaker(point.speaker, article):
+        flags.append(
+            Flag(
+                "quote",
+                f"the article does not name {point.speaker}",
+                f"لا يذكر المقال {point.speaker}",
+            )
+        )
+    return flags
+
+
+def _names_speaker(speaker: str, article: Article) -> bool:
+    body = f"{article.source or ''}\n{article.title}\n{article.text}"
+    if re.search("[A-Za-z]", speaker):
+        return not missing_names(speaker, body)
+    folded = normalize(body)
+    words = [w for w in normalize(speaker).split() if len(w) > 2]
+    bare = [w[2:] if w.startswith("ال") and len(w) > 4 else w for w in words]
+    return not bare or sum(1 for w in bare if w in folded) * 2 >= len(bare)
 
 
 def _quote_evidence(text: str, article: Article) -> tuple[Evidence, ...]:

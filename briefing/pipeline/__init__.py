@@ -207,7 +207,19 @@ def _verified(
     problems: list[Problem] = []
     failed: dict[str, list[int]] = {}  # one error (a dead endpoint) -> the stories it failed
     for number, digest in enumerate(digests, start=1):
-        digest, found = verify.verify(digest, where=f"story {number}", quarantined=quarantined)
+        try:
+            digest, found = verify.verify(digest, where=f"story {number}", quarantined=quarantined)
+        except Exception as exc:  # a bug in one story's checks never sinks the briefing
+            log.exception("story %d: the checks failed", number)
+            digest, found = (
+                failed_digest(
+                    digest.story,
+                    digest.engine,
+                    f"internal error in the checks ({type(exc).__name__}: {exc}); please "
+                    "report it with the input files",
+                ),
+                (),
+            )
         problems.extend(found)
         if digest.status == "failed":
             failed.setdefault(digest.error or "failed", []).append(number)
