@@ -118,3 +118,79 @@ def test_numbers_are_compared_as_digit_runs(text: str, point: str, flagged: bool
         Story("s", (article,)), (Section("en", None, points=(Point(point, ("a1",)),)),), engine="t"
     )
     assert bool(verify(d)[1]) is flagged
+
+
+SOURCE = Article(
+    id="s1",
+    title="Coalition meets in Riyadh",
+    text="The coalition met in Riyadh on Monday and welcomed Syria as its 90th member. "
+    "Some 170 thousand people returned, officials said. "
+    'The envoy Tom Barrack said: "this is a new chapter in collective security".',
+    origin="s",
+    lang="en",
+    published="2026-02-10",
+)
+
+
+def llm_point(text: str, evidence: tuple[int, ...] = (1,), **kw: object) -> list[str]:
+    """The checks a key point with model evidence fails, against SOURCE."""
+    from briefing.digest.evidence import lookup
+
+    found = tuple(lookup(SOURCE, n) for n in evidence)
+    point = Point(text, ("s1",), evidence=found, **kw)  # type: ignore[arg-type]
+    d = StoryDigest(Story("s", (SOURCE,)), (Section("en", None, points=(point,)),), "llm")
+    checked, _ = verify(d)
+    return sorted({f.check for p in checked.sections[0].points for f in p.flags})
+
+
+@pytest.mark.parametrize(
+    "text, evidence, checks",
+    [
+        ("The coalition met in Riyadh on Monday and welcomed Syria as its 90th member.", (1,), []),
+        ("The coalition met in Riyadh on 9 February and welcomed Syria.", (1,), []),  # Monday
+        ("The coalition met in Riyadh on 10 February and welcomed Syria.", (1,), ["date"]),
+        ("The coalition met in Riyadh on Tuesday and welcomed Syria.", (1,), ["date"]),
+        ("The coalition welcomed Syria as its 9th member in Riyadh.", (1,), ["number"]),
+        ("Some 170,000 people returned, officials said.", (2,), []),
+        ("Some 170 million people returned, officials said.", (2,), ["number"]),
+        ("More than 190,000 people returned, officials said.", (2,), ["number"]),
+        ("The coalition did not welcome Syria as its 90th member in Riyadh.", (1,), ["support"]),
+        ("The coalition met in Riyadh and agreed to open a joint operations centre in "
+         "Damascus next month.", (1,), ["support"]),  # most of it is in no source
+    ],
+)  # fmt: skip
+def test_a_key_points_facts_are_checked_against_the_sentences_it_names(
+    text: str, evidence: tuple[int, ...], checks: list[str]
+) -> None:
+    assert llm_point(text, evidence) == checks
+
+
+def test_a_sentence_of_the_other_language_inside_a_point_is_flagged() -> None:
+    text = "رحب المشاركون بسوريا and the members said they welcome Syria as a partner now"
+    point = Point(text, ("s1",))
+    d = StoryDigest(Story("s", (SOURCE,)), (Section("ar", None, points=(point,)),), "llm")
+    checked, _ = verify(d)
+    assert "language" in {f.check for f in checked.sections[0].points[0].flags}
+
+
+@pytest.mark.parametrize(
+    "quote, speaker, flagged",
+    [
+        ("this is a new chapter in collective security", "Tom Barrack", False),
+        ("this is a new chapter in collective security", "Faisal Mekdad", True),
+        ("collective", "Tom Barrack", True),  # too short to stand as a quotation
+        ("The coalition met in Riyadh on Monday", None, True),  # the reporter's words
+    ],
+)
+def test_a_quote_is_someones_words_and_its_speaker_is_named(
+    quote: str, speaker: str | None, flagged: bool
+) -> None:
+    point = Point(quote, ("s1",), quote_of="s1", speaker=speaker)
+    d = StoryDigest(Story("s", (SOURCE,)), (Section("en", None, points=(point,)),), "llm")
+    checked, _ = verify(d)
+    (kept,) = checked.sections[0].points
+    assert bool([f for f in kept.flags if f.check == "quote"]) is flagged
+
+
+def test_a_huge_number_in_an_answer_is_no_crash() -> None:
+    assert llm_point("The coalition has " + "9" * 400 + " members.", (1,)) == ["number"]

@@ -124,7 +124,7 @@ def _digit_values(token: str) -> set[float]:
         values.add(float(token.replace(",", "")))
     if not values:
         values.add(float(groups[0]) if len(groups) > 1 else float(token))
-    return {v for v in values if v == v and v != float("inf")}
+    return {min(v, MAX_VALUE) for v in values if v == v}
 
 
 def _strip_clitic(word: str) -> str:
@@ -252,10 +252,10 @@ def numbers(text: str) -> tuple[Number, ...]:
 def _number(
     values: set[float], text: str, *, in_words: bool = False, exact: set[float] | None = None
 ) -> Number:
-    """A Number, its readings rounded and any beyond MAX_VALUE dropped (a chain of
-    "million million…" in an article is noise, not a figure to check)."""
-    keep = {round(v, 6) for v in values if v <= MAX_VALUE}
-    scaled = {round(v, 6) for v in (exact or ()) if v <= MAX_VALUE}
+    """A Number, its readings rounded and capped at MAX_VALUE (a chain of "million
+    million…" or a 400-digit run is noise: it must not overflow, and matches nothing)."""
+    keep = {round(min(v, MAX_VALUE), 6) for v in values}
+    scaled = {round(min(v, MAX_VALUE), 6) for v in (exact or ())}
     return Number(frozenset(keep), text, in_words, frozenset(scaled))
 
 
