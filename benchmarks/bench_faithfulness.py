@@ -13,7 +13,12 @@ the packer's "also" tags match.
    (``story<k>.json``, the k-th largest editor-labelled story of --day; kept outside the
    repository because they quote licensed articles) are replayed the same way and their
    flagged points counted.
-3. With --day: every "also" tag the packer writes for the day's multi-article stories,
+3. A hostile review's variants (tests/data/faithfulness/review: 94 answers, each the
+   honest answer with one realistic mistake: wrong figures in words, units, hedges,
+   dates, weekdays, years, negations, swapped roles, invented people and places,
+   altered and misattributed quotes, paraphrased injections, headline and summary
+   inventions, cross-language inventions): how many are caught.
+4. With --day: every "also" tag the packer writes for the day's multi-article stories,
    and how much of each tagged sentence and its carrier hold of each other's terms.
 """
 
@@ -73,6 +78,23 @@ def planted_suite(data: Path) -> None:
         total_points += n_points
     print(f"  all    caught {total_caught}/{total_planted}   false flags "
           f"{total_flags}/{total_points} honest points")  # fmt: skip
+
+
+def review_set(data: Path) -> None:
+    folder = ROOT / "tests" / "data" / "faithfulness" / "review"
+    cases = {"ar": "ar", "en": "en", "m": "mixed"}
+    caught_n, missed = 0, []
+    files = sorted(folder.glob("*.json"))
+    for path in files:
+        case = cases[path.name.split("_")[0]]
+        run = replay(CASES[case], path.read_text(encoding="utf-8"), data_dir=data)
+        left_out = [p for p in run.problems if "left out" in p.message]
+        if run.digest.status != "ok" or flagged(run.digest) or left_out:
+            caught_n += 1
+        else:
+            missed.append(path.stem)
+    print(f"hostile review's variants: caught {caught_n}/{len(files)}")
+    print(f"  not caught: {', '.join(missed)}")
 
 
 def by_story(day: Path) -> list[tuple[str, list]]:
@@ -144,6 +166,7 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as data:
         planted_suite(Path(data))
+        review_set(Path(data))
         if args.day and args.honest:
             honest_day(args.day, args.honest, Path(data))
     if args.day:

@@ -219,14 +219,13 @@ def _check_point(
         evidence = sentences.align(point.text, cited)
     # A key point's figures and dates must be in the sentences it rests on; a headline's
     # or summary's (and a point the model tied to nothing) anywhere in its articles.
-    stated_in = (
-        [e.text for e in evidence]
-        if given
-        else [e.text for e in evidence] + [f"{a.title}\n{a.text}" for a in cited]
-    )
+    with_articles = [(e.text, articles.get(e.article_id)) for e in evidence]
+    if not given:
+        with_articles += [(f"{a.title}\n{a.text}", a) for a in cited]
+    stated_in = [t for t, _ in with_articles]
     plain = _without_outlets(point.text, context)
     flags.extend(_numbers_flag(plain, stated_in, cited))
-    flags.extend(_dates_flag(plain, stated_in, cited))
+    flags.extend(_dates_flag(plain, with_articles, cited))
     flags.extend(_negation_flag(plain, stated_in))
     flags.extend(_language_flag(point.text, lang))
     flags.extend(_support_flags(point, lang, role, evidence, cited))
@@ -306,46 +305,59 @@ def _weekdays(text: str) -> set[int]:
     return {_WEEKDAYS[m.group(1)] for m in _WEEKDAY.finditer(normalize(text))}
 
 
-def _dates_flag(text: str, stated_in: Sequence[str], cited: Sequence[Article]) -> list[Flag]:
-    """Every date the point states agrees with one its sources (``stated_in``) state; a
-    publication date counts only where they say "today" («اليوم»), the day before or
-    after where they say "yesterday" or "tomorrow", and a weekday they name is the last
-    such day up to the publication; a date stated without a
-    year is in its article's year. A weekday the point names must be one the sources
-    name, or the weekday of a date they state."""
+def _dates_flag(
+    text: str, stated_in: Sequence[tuple[str, Article | None]], cited: Sequence[Article]
+) -> list[Flag]:
+    """Every date the point states agrees with one its sources state (``stated_in``:
+    each text with its article). A text's relative words are read against its own
+    article's publication date: a weekday it names is the last such day up to it,
+    "today" («اليوم») that day where no weekday is named, "yesterday" or "tomorrow" the
+    day before or after. A date stated without a year is in its article's year. A
+    weekday the point names must be one its sources name or date, and the weekday of a
+    date the point states beside it."""
     mentioned = dates(text)
     named_days = _weekdays(text)
     if not mentioned and not named_days:
         return []
     years = {int(a.published_date[:4]) for a in cited if a.published_date}
     stated: list[DateMention] = []
-    for source in stated_in:  # a date stated without its year is in its article's year
+    known_days: set[int] = set()
+    for source, article in stated_in:
+        published = article.published_date if article else None
+        own_year = (
+            int(published[:4]) if published else (next(iter(years)) if len(years) == 1 else None)
+        )
         for d in dates(source):
-            if d.year is None and len(years) == 1:
-                d = DateMention(d.month, d.day, next(iter(years)), d.text)
+            if d.year is None and own_year:
+                d = DateMention(d.month, d.day, own_year, d.text)
             stated.append(d)
-    scope = normalize(" ".join(stated_in))
-    for article in cited:
-        if not article.published_date:
+        folded = normalize(source)
+        days = _weekdays(folded)
+        known_days |= days
+        if not published:
             continue
-        day = datetime.date.fromisoformat(article.published_date)
-        around = []
-        if _TODAY.search(scope):
+        day = datetime.date.fromisoformat(published)
+        around = [day - datetime.timedelta(days=(day.weekday() - w) % 7) for w in days]
+        if _TODAY.search(folded) and not days:
             around.append(day)
-        for weekday in _weekdays(scope):  # "on Monday": the last Monday up to that day
-            around.append(day - datetime.timedelta(days=(day.weekday() - weekday) % 7))
-        if _YESTERDAY.search(scope):
+        if _YESTERDAY.search(folded):
             around.append(day - datetime.timedelta(days=1))
-        if _TOMORROW.search(scope):
+        if _TOMORROW.search(folded):
             around.append(day + datetime.timedelta(days=1))
         stated += [DateMention(d.month, d.day, d.year, d.isoformat()) for d in around]
     wrong = [d.text for d in mentioned if not any(_agree(d, s) for s in stated)]
-    known_days = set().union(*(_weekdays(source) for source in stated_in)) | {
+    known_days |= {
         datetime.date(s.year, s.month, s.day).weekday()
         for s in stated
         if s.year and s.day and _valid(s.year, s.month, s.day)
     }
     wrong += [_DAY_NAMES[d] for d in sorted(named_days - known_days)]
+    if len(named_days) == 1 and len(mentioned) == 1 and mentioned[0].day:  # "Tuesday 9 Feb"
+        d = mentioned[0]
+        year = d.year or (next(iter(years)) if len(years) == 1 else None)
+        if year and _valid(year, d.month, d.day):
+            if datetime.date(year, d.month, d.day).weekday() not in named_days:
+                wrong.append(f"{_DAY_NAMES[next(iter(named_days))]} {d.text}")
     if not wrong:
         return []
     shown = ", ".join(dict.fromkeys(wrong))
