@@ -14,6 +14,7 @@ import os
 import signal
 import sys
 from collections.abc import Callable, Iterator
+from typing import Any
 
 import click
 
@@ -256,7 +257,6 @@ def make(
     _setup_logging(verbose, quiet)
     from . import config
     from .errors import BriefError
-    from .pipeline import MakeOptions
     from .pipeline import make as run
 
     try:
@@ -280,24 +280,15 @@ def make(
             },
         )
         for refused in settings.refused:  # a password in brief.toml: ignored, and said so
-            click.echo(f"brief: error: {refused}", err=True)
-        options = MakeOptions(
+            _err(f"brief: error: {refused}")
+        options = _make_options(
+            settings,
             paths=paths,
-            out_dir=settings.output,
-            formats=tuple(f.strip().lower() for f in settings.formats if f.strip()),
-            engine=settings.engine,
-            max_points=settings.max_points,
             briefing_date=briefing_date,
-            settings=settings,
             prompt_pins=prompt_pins,
             dry_run=dry_run,
             use_cache=not no_cache,
-            strict=settings.strict,
             include_briefings=include_briefings,
-            top=settings.top,
-            langs=tuple(settings.lang.split(",")),
-            page_size=settings.page_size,
-            arabic_font=settings.arabic_font,
         )
         with _progress(quiet) as progress:
             if since:
@@ -411,11 +402,11 @@ def fetch(config_path: str | None, quiet: bool, verbose: int) -> None:
         settings = config.load(config_path)
         collected = daily.fetch(settings)
     except BriefError as exc:
-        click.echo(f"brief: error: {exc}", err=True)
+        _err(f"brief: error: {exc}")
         sys.exit(1)
     _print_problems(collected.problems, quiet)
     if not quiet:
-        click.echo(f"brief: {_collected(collected)}", err=True)
+        _err(f"brief: {_collected(collected)}")
 
 
 def _collected(c: object) -> str:
@@ -442,7 +433,7 @@ def _print_problems(problems: object, quiet: bool) -> None:
     """Warnings unless -q; errors (a feed that failed, a page refused) always."""
     for problem in problems:  # type: ignore[attr-defined]
         if problem.severity == "error" or not quiet:
-            click.echo(f"brief: {problem.severity}: {problem}", err=True)
+            _err(f"brief: {problem.severity}: {problem}")
 
 
 @cli.command("run")
@@ -495,7 +486,7 @@ def run_command(
     _setup_logging(verbose, quiet)
     from . import config
     from .errors import BriefError
-    from .pipeline import MakeOptions, daily
+    from .pipeline import daily
 
     try:
         settings = config.load(
@@ -509,15 +500,7 @@ def run_command(
                 "model": model,
             },
         )
-        options = MakeOptions(
-            paths=(),
-            out_dir=settings.output,
-            formats=tuple(f.strip().lower() for f in settings.formats if f.strip()),
-            engine=settings.engine,
-            max_points=settings.max_points,
-            settings=settings,
-            use_cache=not no_cache,
-        )
+        options = _make_options(settings, paths=(), use_cache=not no_cache)
         if options.out_dir == "-":
             raise click.UsageError("brief run writes files: give -o a folder, not '-'.")
         with _progress(quiet) as progress:
@@ -529,19 +512,19 @@ def run_command(
                 progress=progress,
             )
     except BriefError as exc:
-        click.echo(f"brief: error: {exc}", err=True)
+        _err(f"brief: error: {exc}")
         sys.exit(1)
     _print_problems(result.problems, quiet)
     for path in result.written:
-        click.echo(str(path))
+        _out(str(path))
     if not quiet:
-        click.echo(f"brief: {_collected(result.collected)}", err=True)
-        click.echo(f"brief: {result.status.message}", err=True)
+        _err(f"brief: {_collected(result.collected)}")
+        _err(f"brief: {result.status.message}")
     delivery = result.status.delivery
     for error in result.delivery_errors:
-        click.echo(f"brief: error: delivery: {error}", err=True)
+        _err(f"brief: error: delivery: {error}")
     if delivery is not None and not quiet and delivery.outcome == "sent" and delivery.to:
-        click.echo(f"brief: mailed to {', '.join(delivery.to)}", err=True)
+        _err(f"brief: mailed to {', '.join(delivery.to)}")
     sys.exit(result.status.exit_code)
 
 
@@ -568,11 +551,11 @@ def config_check(config_path: str | None) -> None:
         settings = config.load(config_path)
         lines = daily.check(settings)
     except BriefError as exc:
-        click.echo(f"brief: error: {exc}", err=True)
+        _err(f"brief: error: {exc}")
         sys.exit(1)
     for line in lines:
-        click.echo(line)
-    click.echo("brief: the settings are valid", err=True)
+        _out(line)
+    _err("brief: the settings are valid")
 
 
 @cli.group()
@@ -643,6 +626,26 @@ def verify_command(briefing: str) -> None:
     _out(
         f"checked by the model: {found.model_checked} of {total}"
         + (f" ({unchecked} not checked by the model)" if unchecked else "")
+    )
+
+
+def _make_options(settings: Any, **given: Any) -> Any:
+    """What `brief make` and `brief run` were asked to do: the merged settings (flags,
+    environment, brief.toml) plus what only the command knows."""
+    from .pipeline import MakeOptions
+
+    return MakeOptions(
+        out_dir=settings.output,
+        formats=tuple(f.strip().lower() for f in settings.formats if f.strip()),
+        engine=settings.engine,
+        max_points=settings.max_points,
+        settings=settings,
+        strict=settings.strict,
+        top=settings.top,
+        langs=tuple(settings.lang.split(",")),
+        page_size=settings.page_size,
+        arabic_font=settings.arabic_font,
+        **given,
     )
 
 

@@ -178,3 +178,20 @@ def test_progress_bar_is_drawn_on_stderr_and_never_on_stdout(
     assert "stories" in terminal.getvalue()
     with cli._progress(quiet=True) as update:
         assert update is None
+
+
+def test_make_and_run_take_the_readers_settings_from_brief_toml(tmp_path: Path) -> None:
+    """`brief run` builds its options like `brief make`: top, lang, page size, font and
+    strict come from brief.toml for the daily job too."""
+    from briefing import config
+    from briefing.cli import _make_options
+
+    toml = tmp_path / "brief.toml"
+    toml.write_text('top = 3\nlang = "en"\npage_size = "letter"\nstrict = true\n')
+    options = _make_options(config.load(str(toml)), paths=())
+    assert (options.top, options.langs, options.page_size, options.strict) == (
+        3,
+        ("en",),
+        "letter",
+        True,
+    )
