@@ -63,12 +63,20 @@ def parse_feed(
             }
         )
     warning = None
-    if feed.bozo:
+    if feed.bozo and not _benign(feed.bozo_exception):
         warning = (
             f"is a malformed feed ({feed.bozo_exception}); read the {len(records)} "
             "entries that could be recovered"
         )
     return records, warning
+
+
+def _benign(exc: Exception | None) -> bool:
+    """A feed served as text/xml without a charset that declares its own UTF-8 is fine:
+    its XML declaration governs (feedparser reports the override, nothing is lost)."""
+    import feedparser
+
+    return isinstance(exc, feedparser.CharacterEncodingOverride)
 
 
 def _entry_source(entry: Any) -> str | None:
@@ -105,15 +113,25 @@ def parse_page(html: bytes) -> dict[str, Any]:
     bytes, so that the page's own charset declaration is honoured."""
     import trafilatura
 
-    found = trafilatura.bare_extraction(
-        html,
-        with_metadata=True,
-        include_comments=False,
-        include_tables=False,
-        # the date from the page's metadata only, never one its text happens to mention
-        date_extraction_params={"extensive_search": False, "original_date": True},
-    )
-    document = found.as_dict() if found is not None and hasattr(found, "as_dict") else found
+    def extract(precise: bool) -> dict[str, Any] | None:
+        found = trafilatura.bare_extraction(
+            html,
+            with_metadata=True,
+            include_comments=False,
+            include_tables=False,
+            favor_precision=precise,
+            # the date from the page's metadata only, never one its text happens to mention
+            date_extraction_params={"extensive_search": False, "original_date": True},
+        )
+        return found.as_dict() if found is not None and hasattr(found, "as_dict") else found
+
+    # Precision mode leaves out the byline and share bar that short pages glue to their
+    # first sentence; it is kept unless it loses much of the article's text.
+    document = extract(precise=True)
+    fuller = extract(precise=False)
+    words = len(((document or {}).get("text") or "").split())
+    if fuller and (words < MIN_PAGE_WORDS or words < 0.5 * len((fuller.get("text") or "").split())):
+        document = fuller
     if not document or len((document.get("text") or "").split()) < MIN_PAGE_WORDS:
         raise NotAnArticle("holds no article text that could be extracted")
     lang = _HTML_LANG.search(html[:5000].decode("ascii", errors="ignore"))
