@@ -24,7 +24,9 @@ labelled story that it was found with; averaged over articles), the adjusted Ran
 and the time ``group`` took; then the mean of the days' scores, each day weighing the
 same (pairs grow with the square of a story's size, so one day's big story dominates
 "all together"). ``--errors N`` lists, per day, the N labelled stories split
-the most and the N found stories that merge the most labels, with their titles.
+the most and the N found stories that merge the most labels, with their titles. ``--loo`` adds
+leave-one-day-out: the merge pass's threshold tuned on all days but one, the day left
+out scored with it.
 
 ``--pool`` also times dedup then group on a large pool, with peak resident memory.
 """
@@ -52,6 +54,7 @@ from briefing.sources.clean import clean  # noqa: E402
 from briefing.sources.ingest import ingest  # noqa: E402
 from briefing.stories.dedup import dedup  # noqa: E402
 from briefing.stories.group import group  # noqa: E402
+from briefing.stories.merge import THRESHOLD, merge  # noqa: E402
 
 
 def load(path: str | Path) -> tuple[list[Article], list[str | None]]:
@@ -237,8 +240,9 @@ class Result:
     stories: int
 
 
-def score_day(day: Day) -> Result:
-    """Run ingest -> clean -> dedup -> group on one day and count against its labels."""
+def score_day(day: Day, threshold: float = THRESHOLD) -> Result:
+    """Run ingest -> clean -> dedup -> group -> merge on one day and count against its
+    labels (``threshold``: the merge pass's)."""
     with tempfile.TemporaryDirectory(prefix="bench-group-") as folder:
         path = Path(folder) / "day.jsonl"
         with path.open("w", encoding="utf-8") as out:
@@ -254,7 +258,7 @@ def score_day(day: Day) -> Result:
     cleaned = clean(ingested.articles, reference=_today(ingested.articles))
     deduped = dedup(cleaned)
     start = time.perf_counter()
-    stories = group(deduped.articles)
+    stories = merge(deduped.articles, group(deduped.articles), threshold=threshold)
     elapsed = time.perf_counter() - start
     story_of = {a.id: story.id for story in stories for a in story.articles}
     for duplicate in deduped.duplicates:  # listed under the story of the article it repeats
@@ -354,6 +358,44 @@ def _show_errors(r: Result, limit: int) -> None:
             print(f"         {r.truth[i]}: {r.titles[i][:80]}")
 
 
+# --- leave one day out ----------------------------------------------------------------
+
+GRID = (0.20, 0.22, 0.24, 0.26, 0.28, 0.30, 0.32, 0.35, 0.40, 1.01)  # 1.01: no merging
+
+
+def leave_one_day_out(days: Sequence[Day]) -> None:
+    """Tune the merge threshold on all days but one (best mean B-cubed F1, precision
+    breaking ties), score the day left out with it; print each day and the mean."""
+    table = {t: [scores(score_day(day, t).counts) for day in days] for t in GRID}
+    print(f"\nleave one day out (merge threshold tuned on the other days, of {GRID})")
+    print(
+        f"{'held-out day':<24} {'threshold':>9}  {'B-cubed P':>9} {'R':>5} {'F1':>5}  "
+        f"{'pairwise F1':>11}"
+    )
+    held = []
+    for k, day in enumerate(days):
+
+        def others(t: float, k: int = k) -> tuple[float, float]:
+            rest = [s for i, s in enumerate(table[t]) if i != k]
+            return (
+                sum(s["b_f1"] for s in rest) / len(rest),
+                sum(s["b_precision"] for s in rest) / len(rest),
+            )
+
+        best = max(GRID, key=others)
+        s = table[best][k]
+        held.append(s)
+        print(
+            f"{day.name:<24} {best:>9.2f}  {s['b_precision']:>9.3f} {s['b_recall']:>5.3f} "
+            f"{s['b_f1']:>5.3f}  {s['f1']:>11.3f}"
+        )
+    mean = {name: sum(s[name] for s in held) / len(held) for name in held[0]}
+    print(
+        f"{'mean':<24} {'':>9}  {mean['b_precision']:>9.3f} {mean['b_recall']:>5.3f} "
+        f"{mean['b_f1']:>5.3f}  {mean['f1']:>11.3f}"
+    )
+
+
 # --- pool timing ----------------------------------------------------------------------
 
 
@@ -371,7 +413,7 @@ def pool(path: str) -> None:
     rss_loaded = _peak_rss()
     result = dedup(articles)
     deduped = time.perf_counter()
-    stories = group(result.articles)
+    stories = merge(result.articles, group(result.articles))
     grouped = time.perf_counter()
     rss_peak = _peak_rss()
     kinds = Counter(d.kind for d in result.duplicates)
@@ -382,7 +424,7 @@ def pool(path: str) -> None:
         f"and {kinds['near']} near duplicates"
     )
     print(
-        f"  group: {grouped - deduped:.1f}s, {len(stories)} stories "
+        f"  group + merge: {grouped - deduped:.1f}s, {len(stories)} stories "
         f"({sum(n for k, n in sizes.items() if k > 1)} with 2+ articles, "
         f"largest {max(sizes)})"
     )
@@ -417,6 +459,9 @@ def main(argv: Sequence[str] | None = None) -> None:
         "--errors", type=int, default=0, metavar="N", help="list the N worst splits and merges"
     )
     parser.add_argument("--pool", help="a large (gzip) JSONL to time dedup + group on")
+    parser.add_argument(
+        "--loo", action="store_true", help="also leave one day out (tune merge on the others)"
+    )
     args = parser.parse_args(argv)
     texts = args.texts or args.pool
     if args.labels and not texts:
@@ -427,6 +472,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     days += labels_files(args.labels, texts) if args.labels else []
     if days:
         report([score_day(day) for day in days], args.errors)
+    if args.loo and len(days) > 1:
+        leave_one_day_out(days)
     if args.pool:
         print()
         pool(args.pool)

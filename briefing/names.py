@@ -11,6 +11,10 @@ A name missing here is simply not checked across scripts: never flagged for it.
 
 from __future__ import annotations
 
+import re
+
+from .text import normalize
+
 NAMES: dict[str, tuple[str, ...]] = {
     # countries
     "Syria": ("سوريا", "سورية", "Syrian", "السوري", "السورية"),
@@ -223,3 +227,86 @@ NAMES: dict[str, tuple[str, ...]] = {
     "Ali Khamenei": ("خامنئي", "علي خامنئي", "Khamenei"),
     "Antonio Guterres": ("غوتيريش", "أنطونيو غوتيريش", "Guterres"),
 }
+
+
+def _name_index() -> tuple[dict[str, str], dict[str, str], frozenset[str]]:
+    """Every form of every name of the table -> the name's key: folded forms, and the
+    all-capital Latin forms ("US", "UN"), which match only as written; and which folded
+    forms are adjectives ("Syrian", «السوري»), which a translation adds or drops."""
+    folded: dict[str, str] = {}
+    exact: dict[str, str] = {}
+    adjectives: set[str] = set()
+    for key, forms in NAMES.items():
+        arabic = [f for f in forms if re.search("[\u0600-\u06ff]", f)]
+        for form in (key, *forms):
+            if re.fullmatch(r"[A-Z.]{2,}", form):
+                exact[form] = key
+                continue
+            variants = [normalize(form)]
+            if form.startswith("ال"):  # «للتحالف الدولي»: li- over the article
+                variants.append("لل" + normalize(form)[2:])
+            adjective = (
+                form != key
+                and " " not in form
+                and (
+                    (form in arabic and form != arabic[0] and form.endswith(("ي", "ية")))
+                    or re.search(r"(?:ian|ish|ese|i|an|ic)$", form) is not None
+                )
+            )
+            for variant in variants:
+                folded[variant] = key
+                if adjective:
+                    adjectives.add(variant)
+    return folded, exact, frozenset(adjectives)
+
+
+_INDEX, _EXACT, _ADJECTIVES = _name_index()
+
+
+def _alternation(forms: list[str]) -> str:
+    """A pattern matching any of ``forms``, longest first, as a trie: Python's ``re``
+    tries the branches of a flat alternation one by one at every position, and with
+    hundreds of names that is most of the time spent looking for them."""
+    trie: dict = {}
+    for form in forms:
+        node = trie
+        for char in form:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def pattern(node: dict) -> str:
+        ends = "" in node
+        branches = [re.escape(char) + pattern(child) for char, child in node.items() if char]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        if ends:
+            body = (body if len(branches) > 1 else "(?:" + body + ")") + "?"
+        return body
+
+    return pattern(trie)
+
+
+INDEX_PATTERN = re.compile(
+    r"(?<![\w])(?:[وبلف]|وب|ول)?(" + _alternation(list(_INDEX)) + r")(?![\w])"
+)
+EXACT_PATTERN = re.compile(
+    r"(?<![\w.])("
+    + "|".join(re.escape(f) for f in sorted(_EXACT, key=len, reverse=True))
+    + r")(?![\w])"
+)
+
+
+def known_names(text: str, nouns_only: bool = False) -> set[str]:
+    """Keys of the names of ``briefing.names`` that ``text`` states, in either script
+    (with ``nouns_only``, not counting adjectives such as "Syrian" or «السوري»)."""
+    found = {
+        _INDEX[m.group(1)]
+        for m in INDEX_PATTERN.finditer(normalize(text))
+        if not (nouns_only and m.group(1) in _ADJECTIVES)
+    }
+    for m in EXACT_PATTERN.finditer(text):
+        longer = INDEX_PATTERN.match(normalize(text[m.start() :]))
+        if not longer:  # "UN" alone, not the start of "UN Security Council"
+            found.add(_EXACT[m.group(1)])
+    return found

@@ -20,7 +20,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from ..names import NAMES
+from ..names import EXACT_PATTERN as _EXACT_PATTERN
+from ..names import INDEX_PATTERN as _INDEX_PATTERN
+from ..names import known_names
 from ..text import normalize
 
 # --- numbers -------------------------------------------------------------------------
@@ -405,65 +407,6 @@ def latin_names(text: str) -> set[str]:
         name = re.sub(r"-(?:held|backed|led|based|born|controlled|run|linked|made)\b", "", name)
         if len(name) >= 2:
             found.add(name)
-    return found
-
-
-def _name_index() -> tuple[dict[str, str], dict[str, str], frozenset[str]]:
-    """Every form of every name of the table -> the name's key: folded forms, and the
-    all-capital Latin forms ("US", "UN"), which match only as written; and which folded
-    forms are adjectives ("Syrian", «السوري»), which a translation adds or drops."""
-    folded: dict[str, str] = {}
-    exact: dict[str, str] = {}
-    adjectives: set[str] = set()
-    for key, forms in NAMES.items():
-        arabic = [f for f in forms if re.search("[\u0600-\u06ff]", f)]
-        for form in (key, *forms):
-            if re.fullmatch(r"[A-Z.]{2,}", form):
-                exact[form] = key
-                continue
-            variants = [normalize(form)]
-            if form.startswith("ال"):  # «للتحالف الدولي»: li- over the article
-                variants.append("لل" + normalize(form)[2:])
-            adjective = (
-                form != key
-                and " " not in form
-                and (
-                    (form in arabic and form != arabic[0] and form.endswith(("ي", "ية")))
-                    or re.search(r"(?:ian|ish|ese|i|an|ic)$", form) is not None
-                )
-            )
-            for variant in variants:
-                folded[variant] = key
-                if adjective:
-                    adjectives.add(variant)
-    return folded, exact, frozenset(adjectives)
-
-
-_INDEX, _EXACT, _ADJECTIVES = _name_index()
-_INDEX_PATTERN = re.compile(
-    r"(?<![\w])(?:[وبلف]|وب|ول)?("
-    + "|".join(re.escape(f) for f in sorted(_INDEX, key=len, reverse=True))
-    + r")(?![\w])"
-)
-_EXACT_PATTERN = re.compile(
-    r"(?<![\w.])("
-    + "|".join(re.escape(f) for f in sorted(_EXACT, key=len, reverse=True))
-    + r")(?![\w])"
-)
-
-
-def known_names(text: str, nouns_only: bool = False) -> set[str]:
-    """Keys of the names of ``briefing.names`` that ``text`` states, in either script
-    (with ``nouns_only``, not counting adjectives such as "Syrian" or «السوري»)."""
-    found = {
-        _INDEX[m.group(1)]
-        for m in _INDEX_PATTERN.finditer(normalize(text))
-        if not (nouns_only and m.group(1) in _ADJECTIVES)
-    }
-    for m in _EXACT_PATTERN.finditer(text):
-        longer = _INDEX_PATTERN.match(normalize(text[m.start() :]))
-        if not longer:  # "UN" alone, not the start of "UN Security Council"
-            found.add(_EXACT[m.group(1)])
     return found
 
 

@@ -38,7 +38,7 @@ from ..models import (
 from ..render.common import Layout
 from ..render.output import write_all
 from ..sources import clean, ingest
-from ..stories import dedup, group
+from ..stories import dedup, group, merge
 from .llm_run import OUTPUT_ESTIMATE, LLMRun, Plan, PlannedCall, failed_digest, llm_notice
 from .options import ENGINES, FORMATS, MakeOptions, Progress
 from .parallel import map_chunks
@@ -113,7 +113,7 @@ def make(options: MakeOptions, progress: Progress | None = None) -> MakeResult:
     screened, quarantined = injection.screen(deduped.articles)
     for q in quarantined:
         log.warning("article %s addresses an AI; quarantined: %s", q.article_id, q.text[:120])
-    stories = group.group(screened)
+    stories = merge.merge(screened, group.group(screened))
     updates: dict[str, Update] = {}
     repeated = 0
     if options.previous:
