@@ -193,8 +193,10 @@ def labelled_file(path: str) -> Day:
     return Day(Path(path).name, records, labels)
 
 
-def labels_files(paths: Sequence[str], texts: str) -> list[Day]:
-    """Days given as ``{"id", "cluster"}`` lines, their texts looked up in ``texts``."""
+def labels_files(paths: Sequence[str], texts: str | Sequence[str]) -> list[Day]:
+    """Days given as ``{"id", "cluster"}`` lines, their texts looked up in ``texts`` (one
+    file or several: the mixed set takes English texts from one, Arabic from another)."""
+    texts = [texts] if isinstance(texts, str) else list(texts)
     wanted: dict[str, dict[str, str]] = {}
     for path in paths:
         labels: dict[str, str] = {}
@@ -208,14 +210,18 @@ def labels_files(paths: Sequence[str], texts: str) -> list[Day]:
         wanted[path] = labels
     every_id = {i for labels in wanted.values() for i in labels}
     found = {
-        str(r["id"]): r for _, r in _records(Path(texts)) if str(r["id"]) in every_id
+        str(r["id"]): r
+        for source in texts
+        for _, r in _records(Path(source))
+        if str(r["id"]) in every_id
     }  # a pool holds each id once; were it repeated, the last copy would win
     days = []
     for path, labels in wanted.items():
         missing = [i for i in labels if i not in found]
         if missing:
             sys.exit(
-                f"{path}: {len(missing)} of its {len(labels)} ids are not in {texts} "
+                f"{path}: {len(missing)} of its {len(labels)} ids are not in "
+                f"{', '.join(texts)} "
                 f"(first: {missing[0]!r}); pass the pool the labels were made from with --texts."
             )
         name = Path(path).name.removesuffix(".jsonl").removesuffix(".labels")
@@ -238,6 +244,7 @@ class Result:
     found: list[str]
     titles: list[str]
     stories: int
+    langs: list[str] = field(default_factory=list)
 
 
 def score_day(day: Day, threshold: float = THRESHOLD) -> Result:
@@ -258,7 +265,8 @@ def score_day(day: Day, threshold: float = THRESHOLD) -> Result:
     cleaned = clean(ingested.articles, reference=_today(ingested.articles))
     deduped = dedup(cleaned)
     start = time.perf_counter()
-    stories = merge(deduped.articles, group(deduped.articles), threshold=threshold)
+    vectors = _vectors(deduped.articles) if EMBEDDINGS_MODEL else None
+    stories = merge(deduped.articles, group(deduped.articles), vectors=vectors, threshold=threshold)
     elapsed = time.perf_counter() - start
     story_of = {a.id: story.id for story in stories for a in story.articles}
     for duplicate in deduped.duplicates:  # listed under the story of the article it repeats
@@ -270,7 +278,33 @@ def score_day(day: Day, threshold: float = THRESHOLD) -> Result:
     result.seconds = elapsed
     result.days.append(day.name)
     titles = [record_of[i].get("title") or "" for i in ids]
-    return Result(day, result, truth, found, titles, len(stories))
+    langs = [str(record_of[i].get("lang") or "und") for i in ids]
+    return Result(day, result, truth, found, titles, len(stories), langs)
+
+
+EMBEDDINGS_MODEL: str | None = None  # --embeddings-model
+_VECTORS: dict[str, list[float]] = {}  # by article id: leave-one-day-out asks again
+
+
+def _vectors(articles: Sequence[Article]) -> dict[str, list[float]]:
+    """The articles' embeddings from EMBEDDINGS_MODEL at OPENAI_BASE_URL."""
+    import os
+
+    from briefing.digest.llm import PLACEHOLDER_KEY, Endpoint, LLMClient
+    from briefing.stories import embed
+
+    missing = [a for a in articles if a.id not in _VECTORS]
+    if missing:
+        assert EMBEDDINGS_MODEL
+        endpoint = Endpoint(
+            model=EMBEDDINGS_MODEL,
+            base_url=os.environ.get("OPENAI_BASE_URL"),
+            api_key=os.environ.get("OPENAI_API_KEY") or PLACEHOLDER_KEY,
+        )
+        client = LLMClient(endpoint)
+        model = EMBEDDINGS_MODEL
+        _VECTORS.update(embed.vectors(missing, lambda t: client.embed(t, model), model))
+    return {a.id: _VECTORS[a.id] for a in articles}
 
 
 def _today(articles: Sequence[Article]) -> date | None:
@@ -325,9 +359,34 @@ def report(results: Sequence[Result], errors: int = 0) -> Counts:
             )
         )
         print(_mean_row([scores(r.counts) for r in results]))
+    for r in results:
+        if len(set(r.langs)) > 1:
+            _cross_language(r)
     for r in results if errors else ():
         _show_errors(r, errors)
     return total
+
+
+def _cross_language(r: Result) -> None:
+    """Pairs of articles in two languages: how many of those labelled together were found
+    together (recall), and how many found together are labelled so (precision)."""
+    both = truth = found = 0
+    n = len(r.truth)
+    for a in range(n):
+        for b in range(a + 1, n):
+            if r.langs[a] == r.langs[b]:
+                continue
+            same_truth = r.truth[a] == r.truth[b]
+            same_found = r.found[a] == r.found[b]
+            truth += same_truth
+            found += same_found
+            both += same_truth and same_found
+    precision = both / found if found else 1.0
+    recall = both / truth if truth else 1.0
+    print(
+        f"{r.day.name}: pairs across languages: {truth} labelled together, {found} found "
+        f"together, {both} both (precision {precision:.3f}, recall {recall:.3f})"
+    )
 
 
 def _show_errors(r: Result, limit: int) -> None:
@@ -454,7 +513,17 @@ def main(argv: Sequence[str] | None = None) -> None:
         metavar="LABELS",
         help='days as {"id", "cluster"} lines (benchmarks/data/ant_day_*.labels.jsonl)',
     )
-    parser.add_argument("--texts", help="the pool holding the texts of --labels (default --pool)")
+    parser.add_argument(
+        "--texts",
+        nargs="+",
+        help="the file(s) holding the texts of --labels (default --pool)",
+    )
+    parser.add_argument(
+        "--embeddings-model",
+        metavar="NAME",
+        help="also compare articles with this embeddings model, at OPENAI_BASE_URL "
+        "(OPENAI_API_KEY if it needs one): what `brief make --grouping embeddings` does",
+    )
     parser.add_argument(
         "--errors", type=int, default=0, metavar="N", help="list the N worst splits and merges"
     )
@@ -463,7 +532,9 @@ def main(argv: Sequence[str] | None = None) -> None:
         "--loo", action="store_true", help="also leave one day out (tune merge on the others)"
     )
     args = parser.parse_args(argv)
-    texts = args.texts or args.pool
+    texts = args.texts or ([args.pool] if args.pool else None)
+    global EMBEDDINGS_MODEL
+    EMBEDDINGS_MODEL = args.embeddings_model
     if args.labels and not texts:
         parser.error("--labels needs --texts POOL (or --pool): the texts are looked up there")
     if not (args.labelled or args.also or args.labels or args.pool):

@@ -129,3 +129,57 @@ def test_a_higher_threshold_joins_less():
 
 def test_no_stories():
     assert merge([], ()) == ()
+
+
+# Offline, an Arabic and an English report join on what both scripts share: a
+# transliterated name (consonant skeletons), a Latin-script code, numbers.
+_FLIGHT_AR = (
+    "البحث عن الطائرة الماليزية MH370 ينتهي دون العثور عليها",
+    "أعلنت شركة أوشن إنفينيتي انتهاء البحث عن الطائرة الماليزية MH370 التي اختفت وعلى "
+    "متنها 239 شخصا، بعد مسح 112 ألف كيلومتر مربع من قاع المحيط الهندي.",
+)
+_FLIGHT_EN = (
+    "Search for Malaysian flight MH370 ends without a find",
+    "Ocean Infinity ended its search for Malaysia Airlines flight MH370, which vanished "
+    "with 239 people on board, after scanning 112,000 square kilometres of the Indian Ocean.",
+)
+_OTHER_EN = (
+    "Search for a missing hiker ends in Scotland",
+    "Rescuers ended the search for a hiker missing in the Highlands with 12 volunteers.",
+)
+
+
+@pytest.mark.parametrize(("english", "joined"), [(_FLIGHT_EN, True), (_OTHER_EN, False)])
+def test_offline_an_arabic_and_an_english_report_join_on_shared_names(english, joined):
+    arabic = article("ar", *_FLIGHT_AR, lang="ar", published="2018-05-29")
+    other = article("en", *english, lang="en", published="2018-05-29")
+    stories = merge([arabic, other], _singletons([arabic, other]))
+    assert (len(stories) == 1) is joined
+
+
+@pytest.mark.parametrize(
+    ("latin", "arabic"),
+    [("Paris", "باريس"), ("Barrack", "باراك"), ("al-Shaibani", "الشيباني")],
+)
+def test_skeletons_match_across_scripts(latin: str, arabic: str):
+    from briefing.names import skeleton
+
+    assert skeleton(latin) == skeleton(arabic)
+
+
+def test_embeddings_do_not_decide_within_a_language():
+    """Two Arabic stories with the same embedding but nothing else in common stay apart:
+    within a language the words decide."""
+    articles = _articles(_OTHERS[:2], "m")
+    vectors = {"m0": [1.0, 0.0], "m1": [1.0, 0.0]}
+    assert len(merge(articles, _singletons(articles), vectors=vectors)) == 2
+
+
+def test_vectors_of_another_size_are_left_out():
+    articles = [*_articles(_STRIKE[:1], "strike"), _ENGLISH, *_articles(_OTHERS[:1], "o")]
+    vectors = {"strike0": [1.0, 0.0], "en0": [1.0, 0.0], "o0": [1.0, 0.0, 0.0]}
+    stories = merge(articles, _singletons(articles), vectors=vectors)
+    assert sorted(sorted(a.id for a in s.articles) for s in stories) == [
+        ["en0", "strike0"],
+        ["o0"],
+    ]

@@ -23,6 +23,7 @@ from typing import Any
 from ..names import EXACT_PATTERN as _EXACT_PATTERN
 from ..names import INDEX_PATTERN as _INDEX_PATTERN
 from ..names import known_names
+from ..names import skeleton as _skeleton
 from ..text import normalize
 
 # --- numbers -------------------------------------------------------------------------
@@ -461,54 +462,6 @@ def missing_names(text: str, sources: str) -> list[str]:
     if re.search("[\u0600-\u06ff]", text):
         missing += sorted(known_names(_arabic_only(text)) - source_keys)
     return list(dict.fromkeys(missing))
-
-
-# Consonant skeletons, to find a Latin-script name in Arabic text: "Barrack" and «باراك»
-# both give BRK, "al-Shaibani" and «الشيباني» SBN. Vowels, alef, waw, ya and ain are
-# dropped; letters that transliterate alike share a class; doubled classes collapse.
-_AR_SKELETON = str.maketrans(
-    {
-        "ب": "B", "ت": "T", "ث": "T", "ط": "T", "د": "D", "ذ": "D", "ض": "D", "ظ": "D",
-        "ز": "Z", "س": "S", "ص": "S", "ش": "S", "ج": "J", "غ": "J", "ك": "K", "ق": "K",
-        "خ": "K", "ح": "H", "ه": "H", "ف": "F", "ل": "L", "م": "M", "ن": "N", "ر": "R",
-        "ا": None, "و": None, "ي": None, "ع": None, "ء": None, "ى": None, "ة": None,
-        "أ": None, "إ": None, "آ": None, "ؤ": None, "ئ": None,
-    }
-)  # fmt: skip
-_LATIN_DIGRAPHS = (("sh", "S"), ("ch", "K"), ("kh", "K"), ("gh", "J"), ("th", "T"),
-                   ("dh", "D"), ("ph", "F"), ("ou", ""))  # fmt: skip
-_LATIN_SKELETON = str.maketrans(
-    {
-        "b": "B", "p": "B", "t": "T", "d": "D", "z": "Z", "s": "S", "x": "KS", "j": "J",
-        "g": "J", "k": "K", "q": "K", "c": "K", "h": "H", "f": "F", "v": "F", "l": "L",
-        "m": "M", "n": "N", "r": "R", "a": None, "e": None, "i": None, "o": None, "u": None,
-        "y": None, "w": None, "'": None, "’": None,
-    }
-)  # fmt: skip
-
-
-def _collapse(skeleton: str) -> str:
-    """H goes (it is as often silent as written: "Johnson" «جونسون»), S and Z are one
-    class, and doubled classes collapse."""
-    return re.sub(r"(.)\1+", r"\1", skeleton.replace("H", "").replace("Z", "S"))
-
-
-def _skeleton(word: str) -> str:
-    """A word's consonant skeleton, from either script (see above)."""
-    if re.match("[\u0600-\u06ff]", word):
-        for prefix in ("وال", "بال", "لل", "ال"):
-            if word.startswith(prefix) and len(word) > len(prefix) + 2:
-                word = word[len(prefix) :]
-                break
-        return _collapse(word.translate(_AR_SKELETON))
-    word = word.casefold()
-    for prefix in ("al-", "el-", "al", "el"):
-        if word.startswith(prefix) and len(word) > len(prefix) + 3:
-            word = word[len(prefix) :]
-            break
-    for digraph, letter in _LATIN_DIGRAPHS:
-        word = word.replace(digraph, letter.lower())
-    return _collapse(word.translate(_LATIN_SKELETON))
 
 
 def _arabic_only(text: str) -> str:

@@ -38,7 +38,7 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 
 from ..models import Article, Story
-from ..names import known_names
+from ..names import known_names, skeleton
 from ..text import normalize, terms
 
 logger = logging.getLogger(__name__)
@@ -50,6 +50,9 @@ DF_CAP = 0.03
 NAME_CHARS = 300
 MAX_DAYS_APART = 3
 EMBED_THRESHOLD = 0.80
+CROSS_SHARED = 3
+CROSS_RARE = 2
+_SIGNAL_POSTINGS = 200  # a signal more stories share is too common to find candidates by
 
 _TITLE_LIKE_WORDS = 12
 _SENTENCE_END = re.compile(r"[.!?؟…:;\"'”’»)\]]\s*$")
@@ -57,7 +60,7 @@ _LINK_LINE = re.compile(r"^(?:[اأ]قر[اأ]|شاهد|read|see|watch|related)\
 
 
 class _Cluster:
-    __slots__ = ("centroid", "days", "embedding", "lang", "members", "names", "size")
+    __slots__ = ("centroid", "days", "embedding", "lang", "members", "names", "signals", "size")
 
     def __init__(self, members: list[int], centroid: dict[str, float]) -> None:
         self.members = members
@@ -67,6 +70,7 @@ class _Cluster:
         self.days: tuple[int, int] | None = None
         self.lang = "und"
         self.embedding: list[float] | None = None
+        self.signals: set[str] = set()  # what two scripts can share (see _signals)
 
     def named(self) -> set[str]:
         """The names at least half of the story's articles state."""
@@ -81,6 +85,9 @@ def merge(
 ) -> tuple[Story, ...]:
     """Join the stories of ``articles`` that tell one event; most widely reported first."""
     position = {a.id: i for i, a in enumerate(articles)}
+    if vectors:  # vectors of one size only (a server that changed models mid-run…)
+        size = Counter(len(v) for v in vectors.values()).most_common(1)[0][0]
+        vectors = {k: v for k, v in vectors.items() if len(v) == size}
     flat = [a for story in stories for a in story.articles]
     unit = _vectors(flat)
     clusters: list[_Cluster] = []
@@ -94,6 +101,7 @@ def merge(
             cluster.names.update(
                 known_names(article.title + "\n" + article.text[:NAME_CHARS], nouns_only=True)
             )
+            cluster.signals |= _signals(article)
         days = [a.published_day for a in story.articles if a.published_day is not None]
         cluster.days = (min(days), max(days)) if days else None
         langs = Counter(a.lang for a in story.articles)
@@ -179,6 +187,47 @@ def _cosine(a: dict[str, float], b: dict[str, float]) -> float:
     return sum(v * b.get(t, 0.0) for t, v in a.items())
 
 
+_LATIN_WORD = re.compile(r"[A-Za-z][\w'’-]*")
+_CAPITALISED = re.compile(r"(?<![\w'’-])[A-Z][a-z'’-]*[a-z](?![\w'’-])")
+_ARABIC_WORD = re.compile("[\u0621-\u064a]{4,}")
+_NUMBER = re.compile(r"\d{2,}")
+
+
+def _signals(article: Article) -> set[str]:
+    """What an Arabic and an English report of one event can share, from the title and
+    the first NAME_CHARS characters: names of the table (``m:`` and the name's key),
+    numbers of two digits or more (``n:``), Latin-script words (``t:``, an Arabic text
+    quoting "MH370" or "Netflix") and the consonant skeletons of names (``k:``):
+    capitalised words of English, every longer word of Arabic, «باريس» and "Paris"
+    both BRS. Skeletons of fewer than four consonants say too little to count."""
+    head = article.title + "\n" + article.text[:NAME_CHARS]
+    found = {"m:" + key for key in known_names(head, nouns_only=True)}
+    found |= {"n:" + n.lstrip("0") for n in _NUMBER.findall(normalize(head))}
+    if article.lang == "ar":
+        found |= {"t:" + w.casefold() for w in _LATIN_WORD.findall(head) if len(w) >= 3}
+        words = _ARABIC_WORD.findall(head)
+    else:
+        found |= {
+            "t:" + w.casefold()
+            for w in _LATIN_WORD.findall(head)
+            if any(c.isdigit() for c in w) or w.isupper()
+        }
+        words = _CAPITALISED.findall(head)
+    found |= {"k:" + k for k in map(skeleton, words) if len(k) >= 4}
+    return found
+
+
+def _across(a: _Cluster, b: _Cluster) -> float:
+    """Stories in two languages, without embeddings: joined when they share at least
+    CROSS_SHARED signals, CROSS_RARE of them not a name of the table (two countries in
+    common say little); the similarity is the share of the smaller story's signals."""
+    shared = a.signals & b.signals
+    rare = [s for s in shared if not s.startswith("m:")]
+    if len(shared) < CROSS_SHARED or len(rare) < CROSS_RARE:
+        return 0.0
+    return max(len(shared) / min(len(a.signals), len(b.signals)), 1e-6)
+
+
 # --- joining ----------------------------------------------------------------------------
 
 
@@ -195,7 +244,7 @@ def _similarity(a: _Cluster, b: _Cluster, threshold: float) -> float:
         return 0.0
     if a.lang != b.lang and "und" not in (a.lang, b.lang):
         if a.embedding is None or b.embedding is None:
-            return 0.0  # across languages, only with embeddings: group already tried
+            return _across(a, b)
         cosine = math.fsum(x * y for x, y in zip(a.embedding, b.embedding, strict=True))
         return cosine if cosine >= EMBED_THRESHOLD else 0.0
     if not (a.named() & b.named()):
@@ -213,7 +262,10 @@ def _join(clusters: list[_Cluster], threshold: float) -> list[_Cluster]:
     # name -> first day (None: undated) -> stories: only stories within the date window
     # of each other are looked at
     by_name: dict[str, dict[int | None, set[int]]] = {}
-    embedded = {i for i, c in enumerate(clusters) if c.embedding is not None}
+    near = _near_embeddings(clusters)  # story -> stories in another language it is near
+    # signal -> stories, to find stories in two languages sharing a rare one
+    by_signal: dict[str, set[int]] = {}
+    bilingual = len({c.lang for c in clusters} - {"und"}) > 1
 
     def index(i: int, cluster: _Cluster, add: bool) -> None:
         day = cluster.days[0] if cluster.days else None
@@ -223,8 +275,11 @@ def _join(clusters: list[_Cluster], threshold: float) -> list[_Cluster]:
                 bucket.add(i)
             else:
                 bucket.discard(i)
-        if cluster.embedding is not None:
-            (embedded.add if add else embedded.discard)(i)
+        if bilingual:
+            for signal in cluster.signals:
+                if not signal.startswith("m:"):
+                    bucket = by_signal.setdefault(signal, set())
+                    (bucket.add if add else bucket.discard)(i)
 
     def others(i: int, cluster: _Cluster) -> set[int]:
         found: set[int] = set()
@@ -238,7 +293,12 @@ def _join(clusters: list[_Cluster], threshold: float) -> list[_Cluster]:
             for day in (*range(hi - MAX_DAYS_APART, lo + MAX_DAYS_APART + 1), None):
                 found |= days.get(day, set())
         if cluster.embedding is not None:
-            found |= embedded
+            found |= {k for k in near.get(i, ()) if k in alive}
+        elif bilingual:
+            for signal in cluster.signals:
+                bucket = by_signal.get(signal, ())
+                if len(bucket) <= _SIGNAL_POSTINGS:
+                    found.update(k for k in bucket if alive[k].lang != cluster.lang)
         found.discard(i)
         return found
 
@@ -263,6 +323,7 @@ def _join(clusters: list[_Cluster], threshold: float) -> list[_Cluster]:
         index(j, b, False)
         joined = _Cluster(a.members + b.members, _mean([a.centroid, b.centroid], [a.size, b.size]))
         joined.names = a.names + b.names
+        joined.signals = a.signals | b.signals
         joined.days = _span(a.days, b.days)
         joined.lang = a.lang if a.size >= b.size else b.lang
         if a.embedding is not None and b.embedding is not None:
@@ -275,10 +336,44 @@ def _join(clusters: list[_Cluster], threshold: float) -> list[_Cluster]:
             sim = _similarity(joined, alive[k], threshold)
             if sim > 0:
                 heapq.heappush(heap, (-sim, k, next_id))
+        near[next_id] = near.pop(i, set()) | near.pop(j, set())
+        for k in near[next_id]:
+            if k in near:
+                near[k].add(next_id)
         alive[next_id] = joined
         index(next_id, joined, True)
         next_id += 1
     return list(alive.values())
+
+
+def _near_embeddings(clusters: list[_Cluster]) -> dict[int, set[int]]:
+    """For each story with an embedding, the stories in another language whose embedding
+    reaches EMBED_THRESHOLD: one matrix product per pair of languages (NumPy), not a
+    Python loop over every pair. A joined story is near what its parts were near."""
+    by_lang: dict[str, list[int]] = {}
+    for index, cluster in enumerate(clusters):
+        if cluster.embedding is not None and cluster.lang != "und":
+            by_lang.setdefault(cluster.lang, []).append(index)
+    near: dict[int, set[int]] = {}
+    if len(by_lang) < 2:
+        return near
+    import numpy as np
+
+    langs = sorted(by_lang)
+    matrices = {
+        lang: np.array([clusters[i].embedding for i in by_lang[lang]], dtype=np.float64)
+        for lang in langs
+    }
+    for k, first in enumerate(langs):
+        for second in langs[k + 1 :]:
+            if matrices[first].shape[1] != matrices[second].shape[1]:
+                continue  # vectors of two sizes: nothing to compare
+            rows, cols = np.nonzero(matrices[first] @ matrices[second].T >= EMBED_THRESHOLD)
+            for r, c in zip(rows.tolist(), cols.tolist(), strict=True):
+                a, b = by_lang[first][r], by_lang[second][c]
+                near.setdefault(a, set()).add(b)
+                near.setdefault(b, set()).add(a)
+    return near
 
 
 # --- stories -------------------------------------------------------------------------
