@@ -13,7 +13,11 @@ whose licences forbid copying them into the repository.
 
 Each day goes through the stages as ``brief make`` runs them: ``ingest`` (of a
 temporary JSONL file), ``clean`` (with the day's newest publication date as today),
-``dedup``, then ``group``. An article dropped as a duplicate counts as a member of the
+``dedup``, ``group``, then the ``merge`` pass (with ``--embeddings-model NAME``, on the
+embeddings of that model at ``OPENAI_BASE_URL``, as ``--grouping embeddings`` does).
+A day in two languages also gets the pairs across languages counted: how many of those
+labelled together were found together, and how many found together are labelled so.
+An article dropped as a duplicate counts as a member of the
 story of the article it repeats, as the briefing lists it there.
 
 For each day, and for all days together: pairwise precision, recall and F1 (a pair of
@@ -472,7 +476,9 @@ def pool(path: str) -> None:
     rss_loaded = _peak_rss()
     result = dedup(articles)
     deduped = time.perf_counter()
-    stories = merge(result.articles, group(result.articles))
+    found = group(result.articles)
+    grouped_only = time.perf_counter()
+    stories = merge(result.articles, found)
     grouped = time.perf_counter()
     rss_peak = _peak_rss()
     kinds = Counter(d.kind for d in result.duplicates)
@@ -483,7 +489,8 @@ def pool(path: str) -> None:
         f"and {kinds['near']} near duplicates"
     )
     print(
-        f"  group + merge: {grouped - deduped:.1f}s, {len(stories)} stories "
+        f"  group: {grouped_only - deduped:.1f}s, {len(found)} stories; merge: "
+        f"{grouped - grouped_only:.1f}s, {len(stories)} stories "
         f"({sum(n for k, n in sizes.items() if k > 1)} with 2+ articles, "
         f"largest {max(sizes)})"
     )

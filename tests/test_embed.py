@@ -251,3 +251,20 @@ def test_grouping_embeddings_says_what_is_missing(
 def test_an_unknown_grouping_is_refused():
     with pytest.raises(ConfigError, match="grouping"):
         config.load(None, {"grouping": "vibes"})
+
+
+def test_the_cli_says_what_grouping_embeddings_needs(mixed: Path, tmp_path: Path):
+    import subprocess
+    import sys
+
+    run = subprocess.run(
+        [sys.executable, "-m", "briefing.cli", "make", str(mixed), "-o", str(tmp_path / "o")]
+        + ["--grouping", "embeddings", "--base-url", "http://127.0.0.1:9/v1"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert run.returncode != 0
+    assert "[llm] embeddings_model" in run.stderr and "--grouping lexical" in run.stderr
+    assert "Traceback" not in run.stderr
+    assert not (tmp_path / "o").exists()

@@ -27,7 +27,12 @@ log = logging.getLogger(__name__)
 def stories_of(articles: Sequence[Article], options: MakeOptions) -> tuple[Story, ...]:
     """The stories of ``articles``, most widely reported first."""
     found = group.group(articles)
-    vectors = _vectors(articles, options) if wants_embeddings(options) else None
+    vectors = None
+    if wants_embeddings(options):
+        if options.dry_run:  # a dry run sends nothing, embeddings included
+            log.info("dry run: stories grouped without embeddings")
+        else:
+            vectors = _vectors(articles, options)
     return merge.merge(articles, found, vectors=vectors)
 
 

@@ -89,6 +89,7 @@ def merge(
         size = Counter(len(v) for v in vectors.values()).most_common(1)[0][0]
         vectors = {k: v for k, v in vectors.items() if len(v) == size}
     flat = [a for story in stories for a in story.articles]
+    bilingual = len({a.lang for a in flat} - {"und"}) > 1  # else no signals are needed
     unit = _vectors(flat)
     clusters: list[_Cluster] = []
     start = 0
@@ -98,10 +99,10 @@ def merge(
         centroid = unit[start - 1] if len(members) == 1 else _mean([unit[i] for i in members])
         cluster = _Cluster(members, centroid)
         for article in story.articles:
-            cluster.names.update(
-                known_names(article.title + "\n" + article.text[:NAME_CHARS], nouns_only=True)
-            )
-            cluster.signals |= _signals(article)
+            named = known_names(article.title + "\n" + article.text[:NAME_CHARS], nouns_only=True)
+            cluster.names.update(named)
+            if bilingual and (not vectors or article.id not in vectors):
+                cluster.signals |= _signals(article, named)
         days = [a.published_day for a in story.articles if a.published_day is not None]
         cluster.days = (min(days), max(days)) if days else None
         langs = Counter(a.lang for a in story.articles)
@@ -193,15 +194,15 @@ _ARABIC_WORD = re.compile("[\u0621-\u064a]{4,}")
 _NUMBER = re.compile(r"\d{2,}")
 
 
-def _signals(article: Article) -> set[str]:
+def _signals(article: Article, named: set[str]) -> set[str]:
     """What an Arabic and an English report of one event can share, from the title and
-    the first NAME_CHARS characters: names of the table (``m:`` and the name's key),
+    the first NAME_CHARS characters: ``named``, the names of the table it states (``m:``),
     numbers of two digits or more (``n:``), Latin-script words (``t:``, an Arabic text
     quoting "MH370" or "Netflix") and the consonant skeletons of names (``k:``):
     capitalised words of English, every longer word of Arabic, «باريس» and "Paris"
     both BRS. Skeletons of fewer than four consonants say too little to count."""
     head = article.title + "\n" + article.text[:NAME_CHARS]
-    found = {"m:" + key for key in known_names(head, nouns_only=True)}
+    found = {"m:" + key for key in named}
     found |= {"n:" + n.lstrip("0") for n in _NUMBER.findall(normalize(head))}
     if article.lang == "ar":
         found |= {"t:" + w.casefold() for w in _LATIN_WORD.findall(head) if len(w) >= 3}
