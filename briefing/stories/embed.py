@@ -22,7 +22,7 @@ from ..models import Article
 
 logger = logging.getLogger(__name__)
 
-EMBED_CHARS = 1000
+EMBED_CHARS = 600  # about 300 tokens of Arabic: within a 512-token embeddings model
 
 Embed = Callable[[Sequence[str]], list[list[float]]]
 
