@@ -183,3 +183,16 @@ def test_vectors_of_another_size_are_left_out():
         ["en0", "strike0"],
         ["o0"],
     ]
+
+
+@pytest.mark.parametrize(("floor", "largest"), [(0.12, 3), (0.99, 2)])
+def test_a_grown_story_joins_only_what_its_articles_resemble_on_average(
+    monkeypatch: pytest.MonkeyPatch, floor: float, largest: int
+):
+    from briefing.stories import merge as merge_module
+
+    monkeypatch.setattr(merge_module, "AVERAGE_FLOOR", floor)
+    third = (_STRIKE[0][0] + " فجر السبت", _STRIKE[0][1] + " وقال البنتاغون إنها ضربة واحدة.")
+    articles = _articles([*_STRIKE, third], "strike")
+    stories = merge(articles, _singletons(articles))
+    assert max(len(s.articles) for s in stories) == largest

@@ -14,7 +14,10 @@ stories. This pass compares *stories*, not articles, in a way that day cannot mi
   *named* place, country or organisation most of each story's articles state in their
   title or first ``NAME_CHARS`` characters (``briefing.names``, either script), and
   their dates stay within ``MAX_DAYS_APART`` days. The best pair joins first and the
-  joined story is compared again (centroid linkage).
+  joined story is compared again (centroid linkage). A centroid grown over many reports
+  is generic ("World Cup", "Russia") and would draw in the day's other matches, so the
+  mean similarity of the two stories' articles (average linkage) must also reach
+  ``AVERAGE_FLOOR``.
 
 The name gate keeps apart what shares vocabulary but not an actor: the day's oil, gold
 and dollar reports; coalition strikes in two Yemeni provinces name different places.
@@ -50,6 +53,7 @@ DF_CAP = 0.03
 NAME_CHARS = 300
 MAX_DAYS_APART = 3
 EMBED_THRESHOLD = 0.80
+AVERAGE_FLOOR = 0.12
 CROSS_SHARED = 3
 CROSS_RARE = 2
 _SIGNAL_POSTINGS = 200  # a signal more stories share is too common to find candidates by
@@ -60,12 +64,23 @@ _LINK_LINE = re.compile(r"^(?:[اأ]قر[اأ]|شاهد|read|see|watch|related)\
 
 
 class _Cluster:
-    __slots__ = ("centroid", "days", "embedding", "lang", "members", "names", "signals", "size")
+    __slots__ = (
+        "centroid",
+        "days",
+        "embedding",
+        "lang",
+        "mean",
+        "members",
+        "names",
+        "signals",
+        "size",
+    )
 
     def __init__(self, members: list[int], centroid: dict[str, float]) -> None:
         self.members = members
         self.size = len(members)
         self.centroid = centroid
+        self.mean: dict[str, float] = centroid  # the plain mean of the unit vectors
         self.names: Counter[str] = Counter()
         self.days: tuple[int, int] | None = None
         self.lang = "und"
@@ -98,6 +113,8 @@ def merge(
         start += len(story.articles)
         centroid = unit[start - 1] if len(members) == 1 else _mean([unit[i] for i in members])
         cluster = _Cluster(members, centroid)
+        if len(members) > 1:
+            cluster.mean = _plain_mean([unit[i] for i in members], [1.0] * len(members))
         for article in story.articles:
             named = known_names(article.title + "\n" + article.text[:NAME_CHARS], nouns_only=True)
             cluster.names.update(named)
@@ -176,6 +193,15 @@ def _mean(
     return {t: v / norm for t, v in total.items()}
 
 
+def _plain_mean(vectors: Sequence[dict[str, float]], weights: Sequence[float]) -> dict[str, float]:
+    total: Counter[str] = Counter()
+    for vector, weight in zip(vectors, weights, strict=True):
+        for term, value in vector.items():
+            total[term] += value * weight
+    size = sum(weights)
+    return {t: v / size for t, v in total.items()}
+
+
 def _mean_dense(vectors: Sequence[Sequence[float]]) -> list[float]:
     total = [math.fsum(column) for column in zip(*vectors, strict=True)]
     norm = math.sqrt(math.fsum(v * v for v in total)) or 1.0
@@ -251,7 +277,9 @@ def _similarity(a: _Cluster, b: _Cluster, threshold: float) -> float:
     if not (a.named() & b.named()):
         return 0.0
     cosine = _cosine(a.centroid, b.centroid)
-    return cosine if cosine >= threshold else 0.0
+    if cosine < threshold or (a.size + b.size > 2 and _cosine(a.mean, b.mean) < AVERAGE_FLOOR):
+        return 0.0
+    return cosine
 
 
 def _join(clusters: list[_Cluster], threshold: float) -> list[_Cluster]:
@@ -323,6 +351,7 @@ def _join(clusters: list[_Cluster], threshold: float) -> list[_Cluster]:
         index(i, a, False)
         index(j, b, False)
         joined = _Cluster(a.members + b.members, _mean([a.centroid, b.centroid], [a.size, b.size]))
+        joined.mean = _plain_mean([a.mean, b.mean], [a.size, b.size])
         joined.names = a.names + b.names
         joined.signals = a.signals | b.signals
         joined.days = _span(a.days, b.days)
