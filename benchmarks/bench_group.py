@@ -13,7 +13,11 @@ whose licences forbid copying them into the repository.
 
 Each day goes through the stages as ``brief make`` runs them: ``ingest`` (of a
 temporary JSONL file), ``clean`` (with the day's newest publication date as today),
-``dedup``, then ``group``. An article dropped as a duplicate counts as a member of the
+``dedup``, ``group``, then the ``merge`` pass (with ``--embeddings-model NAME``, on the
+embeddings of that model at ``OPENAI_BASE_URL``, as ``--grouping embeddings`` does).
+A day in two languages also gets the pairs across languages counted: how many of those
+labelled together were found together, and how many found together are labelled so.
+An article dropped as a duplicate counts as a member of the
 story of the article it repeats, as the briefing lists it there.
 
 For each day, and for all days together: pairwise precision, recall and F1 (a pair of
@@ -24,7 +28,9 @@ labelled story that it was found with; averaged over articles), the adjusted Ran
 and the time ``group`` took; then the mean of the days' scores, each day weighing the
 same (pairs grow with the square of a story's size, so one day's big story dominates
 "all together"). ``--errors N`` lists, per day, the N labelled stories split
-the most and the N found stories that merge the most labels, with their titles.
+the most and the N found stories that merge the most labels, with their titles. ``--loo`` adds
+leave-one-day-out: the merge pass's threshold tuned on all days but one, the day left
+out scored with it.
 
 ``--pool`` also times dedup then group on a large pool, with peak resident memory.
 """
@@ -52,6 +58,7 @@ from briefing.sources.clean import clean  # noqa: E402
 from briefing.sources.ingest import ingest  # noqa: E402
 from briefing.stories.dedup import dedup  # noqa: E402
 from briefing.stories.group import group  # noqa: E402
+from briefing.stories.merge import THRESHOLD, merge  # noqa: E402
 
 
 def load(path: str | Path) -> tuple[list[Article], list[str | None]]:
@@ -190,8 +197,10 @@ def labelled_file(path: str) -> Day:
     return Day(Path(path).name, records, labels)
 
 
-def labels_files(paths: Sequence[str], texts: str) -> list[Day]:
-    """Days given as ``{"id", "cluster"}`` lines, their texts looked up in ``texts``."""
+def labels_files(paths: Sequence[str], texts: str | Sequence[str]) -> list[Day]:
+    """Days given as ``{"id", "cluster"}`` lines, their texts looked up in ``texts`` (one
+    file or several: the mixed set takes English texts from one, Arabic from another)."""
+    texts = [texts] if isinstance(texts, str) else list(texts)
     wanted: dict[str, dict[str, str]] = {}
     for path in paths:
         labels: dict[str, str] = {}
@@ -205,14 +214,18 @@ def labels_files(paths: Sequence[str], texts: str) -> list[Day]:
         wanted[path] = labels
     every_id = {i for labels in wanted.values() for i in labels}
     found = {
-        str(r["id"]): r for _, r in _records(Path(texts)) if str(r["id"]) in every_id
+        str(r["id"]): r
+        for source in texts
+        for _, r in _records(Path(source))
+        if str(r["id"]) in every_id
     }  # a pool holds each id once; were it repeated, the last copy would win
     days = []
     for path, labels in wanted.items():
         missing = [i for i in labels if i not in found]
         if missing:
             sys.exit(
-                f"{path}: {len(missing)} of its {len(labels)} ids are not in {texts} "
+                f"{path}: {len(missing)} of its {len(labels)} ids are not in "
+                f"{', '.join(texts)} "
                 f"(first: {missing[0]!r}); pass the pool the labels were made from with --texts."
             )
         name = Path(path).name.removesuffix(".jsonl").removesuffix(".labels")
@@ -235,10 +248,12 @@ class Result:
     found: list[str]
     titles: list[str]
     stories: int
+    langs: list[str] = field(default_factory=list)
 
 
-def score_day(day: Day) -> Result:
-    """Run ingest -> clean -> dedup -> group on one day and count against its labels."""
+def score_day(day: Day, threshold: float = THRESHOLD) -> Result:
+    """Run ingest -> clean -> dedup -> group -> merge on one day and count against its
+    labels (``threshold``: the merge pass's)."""
     with tempfile.TemporaryDirectory(prefix="bench-group-") as folder:
         path = Path(folder) / "day.jsonl"
         with path.open("w", encoding="utf-8") as out:
@@ -254,7 +269,8 @@ def score_day(day: Day) -> Result:
     cleaned = clean(ingested.articles, reference=_today(ingested.articles))
     deduped = dedup(cleaned)
     start = time.perf_counter()
-    stories = group(deduped.articles)
+    vectors = _vectors(deduped.articles) if EMBEDDINGS_MODEL else None
+    stories = merge(deduped.articles, group(deduped.articles), vectors=vectors, threshold=threshold)
     elapsed = time.perf_counter() - start
     story_of = {a.id: story.id for story in stories for a in story.articles}
     for duplicate in deduped.duplicates:  # listed under the story of the article it repeats
@@ -266,7 +282,33 @@ def score_day(day: Day) -> Result:
     result.seconds = elapsed
     result.days.append(day.name)
     titles = [record_of[i].get("title") or "" for i in ids]
-    return Result(day, result, truth, found, titles, len(stories))
+    langs = [str(record_of[i].get("lang") or "und") for i in ids]
+    return Result(day, result, truth, found, titles, len(stories), langs)
+
+
+EMBEDDINGS_MODEL: str | None = None  # --embeddings-model
+_VECTORS: dict[str, list[float]] = {}  # by article id: leave-one-day-out asks again
+
+
+def _vectors(articles: Sequence[Article]) -> dict[str, list[float]]:
+    """The articles' embeddings from EMBEDDINGS_MODEL at OPENAI_BASE_URL."""
+    import os
+
+    from briefing.digest.llm import PLACEHOLDER_KEY, Endpoint, LLMClient
+    from briefing.stories import embed
+
+    missing = [a for a in articles if a.id not in _VECTORS]
+    if missing:
+        assert EMBEDDINGS_MODEL
+        endpoint = Endpoint(
+            model=EMBEDDINGS_MODEL,
+            base_url=os.environ.get("OPENAI_BASE_URL"),
+            api_key=os.environ.get("OPENAI_API_KEY") or PLACEHOLDER_KEY,
+        )
+        client = LLMClient(endpoint)
+        model = EMBEDDINGS_MODEL
+        _VECTORS.update(embed.vectors(missing, lambda t: client.embed(t, model), model))
+    return {a.id: _VECTORS[a.id] for a in articles}
 
 
 def _today(articles: Sequence[Article]) -> date | None:
@@ -321,9 +363,34 @@ def report(results: Sequence[Result], errors: int = 0) -> Counts:
             )
         )
         print(_mean_row([scores(r.counts) for r in results]))
+    for r in results:
+        if len(set(r.langs)) > 1:
+            _cross_language(r)
     for r in results if errors else ():
         _show_errors(r, errors)
     return total
+
+
+def _cross_language(r: Result) -> None:
+    """Pairs of articles in two languages: how many of those labelled together were found
+    together (recall), and how many found together are labelled so (precision)."""
+    both = truth = found = 0
+    n = len(r.truth)
+    for a in range(n):
+        for b in range(a + 1, n):
+            if r.langs[a] == r.langs[b]:
+                continue
+            same_truth = r.truth[a] == r.truth[b]
+            same_found = r.found[a] == r.found[b]
+            truth += same_truth
+            found += same_found
+            both += same_truth and same_found
+    precision = both / found if found else 1.0
+    recall = both / truth if truth else 1.0
+    print(
+        f"{r.day.name}: pairs across languages: {truth} labelled together, {found} found "
+        f"together, {both} both (precision {precision:.3f}, recall {recall:.3f})"
+    )
 
 
 def _show_errors(r: Result, limit: int) -> None:
@@ -354,6 +421,44 @@ def _show_errors(r: Result, limit: int) -> None:
             print(f"         {r.truth[i]}: {r.titles[i][:80]}")
 
 
+# --- leave one day out ----------------------------------------------------------------
+
+GRID = (0.20, 0.22, 0.24, 0.26, 0.28, 0.30, 0.32, 0.35, 0.40, 1.01)  # 1.01: no merging
+
+
+def leave_one_day_out(days: Sequence[Day]) -> None:
+    """Tune the merge threshold on all days but one (best mean B-cubed F1, precision
+    breaking ties), score the day left out with it; print each day and the mean."""
+    table = {t: [scores(score_day(day, t).counts) for day in days] for t in GRID}
+    print(f"\nleave one day out (merge threshold tuned on the other days, of {GRID})")
+    print(
+        f"{'held-out day':<24} {'threshold':>9}  {'B-cubed P':>9} {'R':>5} {'F1':>5}  "
+        f"{'pairwise F1':>11}"
+    )
+    held = []
+    for k, day in enumerate(days):
+
+        def others(t: float, k: int = k) -> tuple[float, float]:
+            rest = [s for i, s in enumerate(table[t]) if i != k]
+            return (
+                sum(s["b_f1"] for s in rest) / len(rest),
+                sum(s["b_precision"] for s in rest) / len(rest),
+            )
+
+        best = max(GRID, key=others)
+        s = table[best][k]
+        held.append(s)
+        print(
+            f"{day.name:<24} {best:>9.2f}  {s['b_precision']:>9.3f} {s['b_recall']:>5.3f} "
+            f"{s['b_f1']:>5.3f}  {s['f1']:>11.3f}"
+        )
+    mean = {name: sum(s[name] for s in held) / len(held) for name in held[0]}
+    print(
+        f"{'mean':<24} {'':>9}  {mean['b_precision']:>9.3f} {mean['b_recall']:>5.3f} "
+        f"{mean['b_f1']:>5.3f}  {mean['f1']:>11.3f}"
+    )
+
+
 # --- pool timing ----------------------------------------------------------------------
 
 
@@ -371,7 +476,9 @@ def pool(path: str) -> None:
     rss_loaded = _peak_rss()
     result = dedup(articles)
     deduped = time.perf_counter()
-    stories = group(result.articles)
+    found = group(result.articles)
+    grouped_only = time.perf_counter()
+    stories = merge(result.articles, found)
     grouped = time.perf_counter()
     rss_peak = _peak_rss()
     kinds = Counter(d.kind for d in result.duplicates)
@@ -382,7 +489,8 @@ def pool(path: str) -> None:
         f"and {kinds['near']} near duplicates"
     )
     print(
-        f"  group: {grouped - deduped:.1f}s, {len(stories)} stories "
+        f"  group: {grouped_only - deduped:.1f}s, {len(found)} stories; merge: "
+        f"{grouped - grouped_only:.1f}s, {len(stories)} stories "
         f"({sum(n for k, n in sizes.items() if k > 1)} with 2+ articles, "
         f"largest {max(sizes)})"
     )
@@ -412,13 +520,28 @@ def main(argv: Sequence[str] | None = None) -> None:
         metavar="LABELS",
         help='days as {"id", "cluster"} lines (benchmarks/data/ant_day_*.labels.jsonl)',
     )
-    parser.add_argument("--texts", help="the pool holding the texts of --labels (default --pool)")
+    parser.add_argument(
+        "--texts",
+        nargs="+",
+        help="the file(s) holding the texts of --labels (default --pool)",
+    )
+    parser.add_argument(
+        "--embeddings-model",
+        metavar="NAME",
+        help="also compare articles with this embeddings model, at OPENAI_BASE_URL "
+        "(OPENAI_API_KEY if it needs one): what `brief make --grouping embeddings` does",
+    )
     parser.add_argument(
         "--errors", type=int, default=0, metavar="N", help="list the N worst splits and merges"
     )
     parser.add_argument("--pool", help="a large (gzip) JSONL to time dedup + group on")
+    parser.add_argument(
+        "--loo", action="store_true", help="also leave one day out (tune merge on the others)"
+    )
     args = parser.parse_args(argv)
-    texts = args.texts or args.pool
+    texts = args.texts or ([args.pool] if args.pool else None)
+    global EMBEDDINGS_MODEL
+    EMBEDDINGS_MODEL = args.embeddings_model
     if args.labels and not texts:
         parser.error("--labels needs --texts POOL (or --pool): the texts are looked up there")
     if not (args.labelled or args.also or args.labels or args.pool):
@@ -427,6 +550,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     days += labels_files(args.labels, texts) if args.labels else []
     if days:
         report([score_day(day) for day in days], args.errors)
+    if args.loo and len(days) > 1:
+        leave_one_day_out(days)
     if args.pool:
         print()
         pool(args.pool)

@@ -125,6 +125,20 @@ def cli() -> None:
 )
 @click.option("--model", default=None, help="Model name [env: BRIEF_MODEL; default: gpt-4o-mini].")
 @click.option(
+    "--grouping",
+    type=click.Choice(["auto", "lexical", "embeddings"]),
+    default=None,
+    help="How articles are compared: lexical (words, names, numbers), or embeddings too, "
+    "joining Arabic and English reports of one event [default: auto: embeddings when "
+    "[llm] embeddings_model and an endpoint are set].",
+)
+@click.option(
+    "--embeddings-model",
+    default=None,
+    metavar="NAME",
+    help="The embeddings model for --grouping embeddings, e.g. text-embedding-3-small.",
+)
+@click.option(
     "--prompt",
     "prompt_pins",
     multiple=True,
@@ -228,6 +242,8 @@ def make(
     engine: str | None,
     base_url: str | None,
     model: str | None,
+    grouping: str | None,
+    embeddings_model: str | None,
     prompt_pins: tuple[str, ...],
     concurrency: int | None,
     max_attempts: int | None,
@@ -269,6 +285,8 @@ def make(
                 "max_points": max_points,
                 "base_url": base_url,
                 "model": model,
+                "grouping": grouping,
+                "embeddings_model": embeddings_model,
                 "concurrency": concurrency,
                 "max_attempts": max_attempts,
                 "strict": strict or None,

@@ -12,7 +12,7 @@ import os
 import re
 import tomllib
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -66,6 +66,8 @@ class LLMSettings(BaseModel):
     price_input_per_mtok: float | None = Field(default=None, ge=0)
     price_output_per_mtok: float | None = Field(default=None, ge=0)
     check: bool = True  # the model check of every point (one more call per story)
+    # the embeddings model stories are compared with across languages (--grouping)
+    embeddings_model: str | None = Field(default=None, min_length=1)
 
     def window(self, from_server: int | None = None) -> tuple[int, str]:
         """The context window and where it comes from: brief.toml, the known models,
@@ -184,6 +186,9 @@ class Settings(BaseModel):
     model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
     engine: str = "auto"
+    # lexical: words, names and numbers only; embeddings: also the [llm] embeddings_model
+    # across languages; auto: embeddings when that model and an endpoint are configured
+    grouping: Literal["auto", "lexical", "embeddings"] = "auto"
     output: str = Field(default="briefings", min_length=1)
     formats: list[str] = ["md", "docx"]
     max_points: int = Field(default=6, ge=1, le=20)

@@ -16,6 +16,11 @@ items (a ``str`` is shorthand for ``Reply(content=...)``). When the queue is emp
 default the server answers 500 saying the queue is empty, so a test that enqueues
 too few replies fails loudly. ``GET /v1/models`` lists one model, ``fake-model``.
 
+``POST /v1/embeddings`` answers one vector per input, in order: ``embedder(text)`` when
+given, else a deterministic one made from the text's SHA-256 (``hashed_vector``). Items
+queued with ``enqueue_embeddings`` (``Status``/``Delay``/``Raw``) answer the next
+embeddings requests first, so a test can make the endpoint fail.
+
 Every POST body is recorded in ``requests`` (parsed JSON, plus ``"_path"`` and
 ``"_headers"`` with lower-cased header names), in arrival order.
 """
@@ -38,6 +43,17 @@ import pytest
 MODEL = "fake-model"
 CHAT_PATH = "/v1/chat/completions"
 MODELS_PATH = "/v1/models"
+EMBEDDINGS_PATH = "/v1/embeddings"
+EMBEDDING_SIZE = 16
+
+
+def hashed_vector(text: str, size: int = EMBEDDING_SIZE) -> list[float]:
+    """A deterministic vector for ``text``: its SHA-256 bytes scaled to [-1, 1]."""
+    import hashlib
+
+    digest = hashlib.sha256(text.encode("utf-8")).digest()
+    return [digest[k % len(digest)] / 127.5 - 1.0 for k in range(size)]
+
 
 # OpenAI's error `type` and `code` for the statuses tests use; others get "api_error".
 _ERROR_KINDS: dict[int, tuple[str, str | None]] = {
@@ -129,7 +145,10 @@ class FakeOpenAI:
         latency: float = 0.0,
         default: Default = None,
         model_info: dict | None = None,
+        embedder: Callable[[str], list[float]] | None = None,
     ) -> None:
+        self.embedder = embedder or hashed_vector
+        self._embedding_queue: deque[Item] = deque()
         self.json_schema = json_schema
         self.model_info = model_info or {}  # extra fields of the model in GET /models
         self.latency = latency
@@ -198,6 +217,14 @@ class FakeOpenAI:
         with self._lock:
             self._queue.extend(coerced)
 
+    def enqueue_embeddings(self, *items: Status | Delay | Raw) -> None:
+        """Queue failures (or delays) for the next embeddings requests."""
+        for item in items:
+            if not isinstance(item, Status | Delay | Raw):
+                raise TypeError(f"enqueue_embeddings() takes Status, Delay or Raw, not {item!r}")
+        with self._lock:
+            self._embedding_queue.extend(items)
+
     @property
     def pending(self) -> int:
         """How many queued items have not been served yet."""
@@ -244,6 +271,40 @@ class FakeOpenAI:
             payload = answer.body if answer.body is not None else error_body(answer.code, message)
             return answer.code, payload, dict(answer.headers)
         return 200, self._completion(answer, body), {}
+
+    def _answer_embeddings(self, body: dict) -> tuple[int, dict | Raw, dict[str, str]]:
+        """The (status, JSON body, extra headers) for one embeddings request."""
+        delay, answer = 0.0, None
+        with self._lock:
+            while self._embedding_queue:
+                item = self._embedding_queue.popleft()
+                if isinstance(item, Delay):
+                    delay += item.seconds
+                    continue
+                answer = item
+                break
+        self._sleep(delay)
+        if isinstance(answer, Raw):
+            return answer.status, answer, {}
+        if isinstance(answer, Status):
+            message = f"Fake error {answer.code} (queued Status)"
+            payload = answer.body if answer.body is not None else error_body(answer.code, message)
+            return answer.code, payload, dict(answer.headers)
+        texts = body.get("input")
+        if isinstance(texts, str):
+            texts = [texts]
+        if not isinstance(body.get("model"), str):
+            return 400, error_body(400, "you must provide a model parameter", param="model"), {}
+        if not isinstance(texts, list) or not all(isinstance(t, str) and t for t in texts):
+            message = "'input' must be a non-empty string or a list of non-empty strings"
+            return 400, error_body(400, message, param="input"), {}
+        data = [
+            {"object": "embedding", "index": k, "embedding": self.embedder(text)}
+            for k, text in enumerate(texts)
+        ]
+        tokens = sum(len(t.split()) for t in texts)
+        usage = {"prompt_tokens": tokens, "total_tokens": tokens}
+        return 200, {"object": "list", "data": data, "model": body["model"], "usage": usage}, {}
 
     def _rejection(self, body: dict) -> tuple[str, str] | None:
         """The (param, message) of the 400 a real server would answer, or None."""
@@ -356,11 +417,16 @@ class _Handler(BaseHTTPRequestHandler):
         self.server.fake._record(
             {**body, "_path": self.path, "_headers": headers, "_at": time.monotonic()}
         )
-        if self.path.rstrip("/") != CHAT_PATH:
+        path = self.path.rstrip("/")
+        if path not in (CHAT_PATH, EMBEDDINGS_PATH):
             self._send(404, error_body(404, f"Unknown path: POST {self.path}"))
             return
+        fake = self.server.fake
         try:
-            status, payload, extra = self.server.fake._answer_chat(body)
+            if path == EMBEDDINGS_PATH:
+                status, payload, extra = fake._answer_embeddings(body)
+            else:
+                status, payload, extra = fake._answer_chat(body)
         except Exception as exc:  # a bug in the fake: answer loudly rather than hang up
             status, payload, extra = 500, error_body(500, f"FakeOpenAI bug: {exc!r}"), {}
         self._send(status, payload, extra)

@@ -20,7 +20,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from ..names import NAMES
+from ..names import EXACT_PATTERN as _EXACT_PATTERN
+from ..names import INDEX_PATTERN as _INDEX_PATTERN
+from ..names import known_names
+from ..names import skeleton as _skeleton
 from ..text import normalize
 
 # --- numbers -------------------------------------------------------------------------
@@ -466,65 +469,6 @@ def latin_names(text: str) -> set[str]:
     return found
 
 
-def _name_index() -> tuple[dict[str, str], dict[str, str], frozenset[str]]:
-    """Every form of every name of the table -> the name's key: folded forms, and the
-    all-capital Latin forms ("US", "UN"), which match only as written; and which folded
-    forms are adjectives ("Syrian", «السوري»), which a translation adds or drops."""
-    folded: dict[str, str] = {}
-    exact: dict[str, str] = {}
-    adjectives: set[str] = set()
-    for key, forms in NAMES.items():
-        arabic = [f for f in forms if re.search("[\u0600-\u06ff]", f)]
-        for form in (key, *forms):
-            if re.fullmatch(r"[A-Z.]{2,}", form):
-                exact[form] = key
-                continue
-            variants = [normalize(form)]
-            if form.startswith("ال"):  # «للتحالف الدولي»: li- over the article
-                variants.append("لل" + normalize(form)[2:])
-            adjective = (
-                form != key
-                and " " not in form
-                and (
-                    (form in arabic and form != arabic[0] and form.endswith(("ي", "ية")))
-                    or re.search(r"(?:ian|ish|ese|i|an|ic)$", form) is not None
-                )
-            )
-            for variant in variants:
-                folded[variant] = key
-                if adjective:
-                    adjectives.add(variant)
-    return folded, exact, frozenset(adjectives)
-
-
-_INDEX, _EXACT, _ADJECTIVES = _name_index()
-_INDEX_PATTERN = re.compile(
-    r"(?<![\w])(?:[وبلف]|وب|ول)?("
-    + "|".join(re.escape(f) for f in sorted(_INDEX, key=len, reverse=True))
-    + r")(?![\w])"
-)
-_EXACT_PATTERN = re.compile(
-    r"(?<![\w.])("
-    + "|".join(re.escape(f) for f in sorted(_EXACT, key=len, reverse=True))
-    + r")(?![\w])"
-)
-
-
-def known_names(text: str, nouns_only: bool = False) -> set[str]:
-    """Keys of the names of ``briefing.names`` that ``text`` states, in either script
-    (with ``nouns_only``, not counting adjectives such as "Syrian" or «السوري»)."""
-    found = {
-        _INDEX[m.group(1)]
-        for m in _INDEX_PATTERN.finditer(normalize(text))
-        if not (nouns_only and m.group(1) in _ADJECTIVES)
-    }
-    for m in _EXACT_PATTERN.finditer(text):
-        longer = _INDEX_PATTERN.match(normalize(text[m.start() :]))
-        if not longer:  # "UN" alone, not the start of "UN Security Council"
-            found.add(_EXACT[m.group(1)])
-    return found
-
-
 @lru_cache(maxsize=1)
 def _common_word_test() -> Any:
     """Whether a word is common English: one token of the cl100k vocabulary, capitalised
@@ -576,54 +520,6 @@ def missing_names(text: str, sources: str) -> list[str]:
     if re.search("[\u0600-\u06ff]", text):
         missing += sorted(known_names(_arabic_only(text)) - source_keys)
     return list(dict.fromkeys(missing))
-
-
-# Consonant skeletons, to find a Latin-script name in Arabic text: "Barrack" and «باراك»
-# both give BRK, "al-Shaibani" and «الشيباني» SBN. Vowels, alef, waw, ya and ain are
-# dropped; letters that transliterate alike share a class; doubled classes collapse.
-_AR_SKELETON = str.maketrans(
-    {
-        "ب": "B", "ت": "T", "ث": "T", "ط": "T", "د": "D", "ذ": "D", "ض": "D", "ظ": "D",
-        "ز": "Z", "س": "S", "ص": "S", "ش": "S", "ج": "J", "غ": "J", "ك": "K", "ق": "K",
-        "خ": "K", "ح": "H", "ه": "H", "ف": "F", "ل": "L", "م": "M", "ن": "N", "ر": "R",
-        "ا": None, "و": None, "ي": None, "ع": None, "ء": None, "ى": None, "ة": None,
-        "أ": None, "إ": None, "آ": None, "ؤ": None, "ئ": None,
-    }
-)  # fmt: skip
-_LATIN_DIGRAPHS = (("sh", "S"), ("ch", "K"), ("kh", "K"), ("gh", "J"), ("th", "T"),
-                   ("dh", "D"), ("ph", "F"), ("ou", ""))  # fmt: skip
-_LATIN_SKELETON = str.maketrans(
-    {
-        "b": "B", "p": "B", "t": "T", "d": "D", "z": "Z", "s": "S", "x": "KS", "j": "J",
-        "g": "J", "k": "K", "q": "K", "c": "K", "h": "H", "f": "F", "v": "F", "l": "L",
-        "m": "M", "n": "N", "r": "R", "a": None, "e": None, "i": None, "o": None, "u": None,
-        "y": None, "w": None, "'": None, "’": None,
-    }
-)  # fmt: skip
-
-
-def _collapse(skeleton: str) -> str:
-    """H goes (it is as often silent as written: "Johnson" «جونسون»), S and Z are one
-    class, and doubled classes collapse."""
-    return re.sub(r"(.)\1+", r"\1", skeleton.replace("H", "").replace("Z", "S"))
-
-
-def _skeleton(word: str) -> str:
-    """A word's consonant skeleton, from either script (see above)."""
-    if re.match("[\u0600-\u06ff]", word):
-        for prefix in ("وال", "بال", "لل", "ال"):
-            if word.startswith(prefix) and len(word) > len(prefix) + 2:
-                word = word[len(prefix) :]
-                break
-        return _collapse(word.translate(_AR_SKELETON))
-    word = word.casefold()
-    for prefix in ("al-", "el-", "al", "el"):
-        if word.startswith(prefix) and len(word) > len(prefix) + 3:
-            word = word[len(prefix) :]
-            break
-    for digraph, letter in _LATIN_DIGRAPHS:
-        word = word.replace(digraph, letter.lower())
-    return _collapse(word.translate(_LATIN_SKELETON))
 
 
 def _arabic_only(text: str) -> str:

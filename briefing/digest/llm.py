@@ -17,7 +17,7 @@ import email.utils
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -239,8 +239,47 @@ class LLMClient:
         return False
 
     def _with_retries(self, request: dict[str, Any], mode: str) -> Completion:
-        """One call: attempts bounded in number and in wall-clock time (request timeouts
-        included: each attempt's timeout is shrunk to what the budget has left)."""
+        """One chat completion through the retry policy (``_retry``)."""
+
+        def call(limit: float) -> tuple[Any, tuple[str, str | None, str | None]]:
+            response = self._attempt(self._client.chat.completions.create, request, limit)
+            return response, _completion_parts(response)
+
+        (response, (text, finish, model)), attempts, started = self._retry(call)
+        usage = getattr(response, "usage", None)
+        return Completion(
+            text=text,
+            prompt_tokens=_count(getattr(usage, "prompt_tokens", 0)),
+            completion_tokens=_count(getattr(usage, "completion_tokens", 0)),
+            attempts=attempts,
+            latency=time.monotonic() - started,
+            mode=mode,
+            model=model or self.endpoint.model,
+            finish_reason=finish,
+        )
+
+    def embed(self, texts: Sequence[str], model: str, batch: int = 64) -> list[list[float]]:
+        """Embedding vectors of ``texts`` from ``model``, ``batch`` texts a request, each
+        request through the same retry policy, breaker and errors as completions. A body
+        that is not a list of one vector per text is malformed (retried like a 5xx)."""
+        vectors: list[list[float]] = []
+        for start in range(0, len(texts), batch):
+            chunk = [text or " " for text in texts[start : start + batch]]
+            request = {"model": model, "input": chunk, "encoding_format": "float"}
+
+            def call(limit: float, request: dict[str, Any] = request, n: int = len(chunk)) -> Any:
+                return _embedding_parts(
+                    self._attempt(self._client.embeddings.create, request, limit), n
+                )
+
+            found, _, _ = self._retry(call)
+            vectors.extend(found)
+        return vectors
+
+    def _retry(self, call: Callable[[float], Any]) -> tuple[Any, int, float]:
+        """``call(timeout)`` with attempts bounded in number and in wall-clock time
+        (request timeouts included: each attempt's timeout is shrunk to what the budget
+        has left); its result, the attempts made and when the first began."""
         from tenacity import (
             RetryError,
             Retrying,
@@ -309,8 +348,7 @@ class LLMClient:
                     attempts += 1
                     limit = max(MIN_ATTEMPT_SECONDS, min(ep.timeout, remaining()))
                     try:
-                        response = self._attempt(request, limit)
-                        text, finish, model = _completion_parts(response)
+                        result = call(limit)
                     except BaseException as exc:
                         self._note_failure(exc)
                         raise
@@ -335,19 +373,9 @@ class LLMClient:
             raise LLMUnavailableError(
                 f"The model endpoint {self.where} failed: {_describe(exc)}."
             ) from exc
-        usage = getattr(response, "usage", None)
-        return Completion(
-            text=text,
-            prompt_tokens=_count(getattr(usage, "prompt_tokens", 0)),
-            completion_tokens=_count(getattr(usage, "completion_tokens", 0)),
-            attempts=attempts,
-            latency=time.monotonic() - started,
-            mode=mode,
-            model=model or ep.model,
-            finish_reason=finish,
-        )
+        return result, attempts, started
 
-    def _attempt(self, request: dict[str, Any], limit: float) -> Any:
+    def _attempt(self, create: Callable[..., Any], request: dict[str, Any], limit: float) -> Any:
         """One request with ``limit`` seconds of timeout; a body that cannot be parsed is
         ``_Malformed``. A request still unanswered after ANNOUNCE_SLOW seconds is said."""
         started = time.monotonic()
@@ -357,7 +385,7 @@ class LLMClient:
             timer.daemon = True
             timer.start()
         try:
-            return self._client.chat.completions.create(**request, timeout=limit)
+            return create(**request, timeout=limit)
         except (ValueError, TypeError) as exc:  # json.JSONDecodeError on a 200 body
             raise _Malformed(f"a body that is not valid JSON ({type(exc).__name__})") from exc
         finally:
@@ -394,6 +422,26 @@ class LLMClient:
         elif mode == "json_object" or (mode == "json_schema" and schema is None):
             kwargs["response_format"] = {"type": "json_object"}
         return kwargs
+
+
+def _embedding_parts(response: Any, expected: int) -> list[list[float]]:
+    """The vectors of an embeddings response, in input order, or ``_Malformed``."""
+    data = getattr(response, "data", None)
+    if not isinstance(data, list) or len(data) != expected:
+        raise _Malformed(f"an embeddings body without {expected} vectors")
+    ordered = sorted(data, key=lambda item: getattr(item, "index", 0) or 0)
+    vectors = []
+    for item in ordered:
+        vector = getattr(item, "embedding", None)
+        if not isinstance(vector, list) or not vector:
+            raise _Malformed("an embedding that is not a list of numbers")
+        try:
+            vectors.append([float(x) for x in vector])
+        except (TypeError, ValueError) as exc:
+            raise _Malformed("an embedding that is not a list of numbers") from exc
+    if len({len(v) for v in vectors}) > 1:
+        raise _Malformed("embeddings of different lengths")
+    return vectors
 
 
 def _completion_parts(response: Any) -> tuple[str, str | None, str | None]:

@@ -38,7 +38,8 @@ from ..models import (
 from ..render.common import Layout
 from ..render.output import write_all
 from ..sources import clean, ingest
-from ..stories import dedup, group
+from ..stories import dedup
+from .grouping import stories_of, wants_embeddings
 from .llm_run import OUTPUT_ESTIMATE, LLMRun, Plan, PlannedCall, failed_digest, llm_notice
 from .options import ENGINES, FORMATS, MakeOptions, Progress
 from .parallel import map_chunks
@@ -81,6 +82,7 @@ def make(options: MakeOptions, progress: Progress | None = None) -> MakeResult:
     """Run the whole pipeline and write the requested formats."""
     report = progress or (lambda what, done, total: None)
     _check_options(options)
+    wants_embeddings(options)  # --grouping embeddings without a model: said before any work
     engine = _choose_engine(options)
     if options.dry_run and engine != "llm":
         raise ConfigError(
@@ -113,7 +115,7 @@ def make(options: MakeOptions, progress: Progress | None = None) -> MakeResult:
     screened, quarantined = injection.screen(deduped.articles)
     for q in quarantined:
         log.warning("article %s addresses an AI; quarantined: %s", q.article_id, q.text[:120])
-    stories = group.group(screened)
+    stories = stories_of(screened, options)
     updates: dict[str, Update] = {}
     repeated = 0
     if options.previous:

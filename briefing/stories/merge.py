@@ -1,0 +1,421 @@
+"""Join stories that `group` split: a second pass over whole stories.
+
+Grouping compares articles with an IDF taken from the day itself, so on a day one event
+dominates (a hundred reports of strikes on Syria) the event's own words -- its place,
+its actors, "strike" -- become cheap and its reports fall apart into dozens of small
+stories. This pass compares *stories*, not articles, in a way that day cannot mislead:
+
+- each article is a TF-IDF vector of its title (``TITLE_WEIGHT`` times) and its lede
+  (the first ``LEDE_WORDS`` words of the body, headline-like lines left out), but a
+  term's document frequency is capped at ``DF_CAP`` of the articles, so that a word in
+  half the day's reports weighs like one in a twentieth of them;
+- a story is the unit-length mean (centroid) of its articles' vectors;
+- two stories join when their centroids' cosine reaches ``THRESHOLD``, they share a
+  *named* place, country or organisation most of each story's articles state in their
+  title or first ``NAME_CHARS`` characters (``briefing.names``, either script), and
+  their dates stay within ``MAX_DAYS_APART`` days. The best pair joins first and the
+  joined story is compared again (centroid linkage). A centroid grown over many reports
+  is generic ("World Cup", "Russia") and would draw in the day's other matches, so the
+  mean similarity of the two stories' articles (average linkage) must also reach
+  ``AVERAGE_FLOOR``.
+
+The name gate keeps apart what shares vocabulary but not an actor: the day's oil, gold
+and dollar reports; coalition strikes in two Yemeni provinces name different places.
+
+With article embeddings (``vectors``, see ``stories/embed.py``), stories in two
+languages are compared on the cosine of their mean embeddings instead, and join at
+``EMBED_THRESHOLD``: the lexical signals still decide within a language.
+
+Parameters were tuned on all four labelled days together
+(``benchmarks/bench_group.py``, leave-one-day-out included), favouring precision.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import heapq
+import logging
+import math
+import re
+from collections import Counter
+from collections.abc import Mapping, Sequence
+
+from ..models import Article, Story
+from ..names import known_names, skeleton
+from ..text import normalize, terms
+
+logger = logging.getLogger(__name__)
+
+THRESHOLD = 0.28
+TITLE_WEIGHT = 5.0
+LEDE_WORDS = 60
+DF_CAP = 0.03
+NAME_CHARS = 300
+MAX_DAYS_APART = 3
+EMBED_THRESHOLD = 0.80
+AVERAGE_FLOOR = 0.12
+CROSS_SHARED = 3
+CROSS_RARE = 2
+_SIGNAL_POSTINGS = 200  # a signal more stories share is too common to find candidates by
+
+_TITLE_LIKE_WORDS = 12
+_SENTENCE_END = re.compile(r"[.!?؟…:;\"'”’»)\]]\s*$")
+_LINK_LINE = re.compile(r"^(?:[اأ]قر[اأ]|شاهد|read|see|watch|related)\b.{0,20}:", re.IGNORECASE)
+
+
+class _Cluster:
+    __slots__ = (
+        "centroid",
+        "days",
+        "embedding",
+        "lang",
+        "mean",
+        "members",
+        "names",
+        "signals",
+        "size",
+    )
+
+    def __init__(self, members: list[int], centroid: dict[str, float]) -> None:
+        self.members = members
+        self.size = len(members)
+        self.centroid = centroid
+        self.mean: dict[str, float] = centroid  # the plain mean of the unit vectors
+        self.names: Counter[str] = Counter()
+        self.days: tuple[int, int] | None = None
+        self.lang = "und"
+        self.embedding: list[float] | None = None
+        self.signals: set[str] = set()  # what two scripts can share (see _signals)
+
+    def named(self) -> set[str]:
+        """The names at least half of the story's articles state."""
+        return {name for name, n in self.names.items() if 2 * n >= self.size}
+
+
+def merge(
+    articles: Sequence[Article],
+    stories: Sequence[Story],
+    vectors: Mapping[str, Sequence[float]] | None = None,
+    threshold: float = THRESHOLD,
+) -> tuple[Story, ...]:
+    """Join the stories of ``articles`` that tell one event; most widely reported first."""
+    position = {a.id: i for i, a in enumerate(articles)}
+    if vectors:  # vectors of one size only (a server that changed models mid-run…)
+        size = Counter(len(v) for v in vectors.values()).most_common(1)[0][0]
+        vectors = {k: v for k, v in vectors.items() if len(v) == size}
+    flat = [a for story in stories for a in story.articles]
+    bilingual = len({a.lang for a in flat} - {"und"}) > 1  # else no signals are needed
+    unit = _vectors(flat)
+    clusters: list[_Cluster] = []
+    start = 0
+    for story in stories:
+        members = list(range(start, start + len(story.articles)))
+        start += len(story.articles)
+        centroid = unit[start - 1] if len(members) == 1 else _mean([unit[i] for i in members])
+        cluster = _Cluster(members, centroid)
+        if len(members) > 1:
+            cluster.mean = _plain_mean([unit[i] for i in members], [1.0] * len(members))
+        for article in story.articles:
+            named = known_names(article.title + "\n" + article.text[:NAME_CHARS], nouns_only=True)
+            cluster.names.update(named)
+            if bilingual and (not vectors or article.id not in vectors):
+                cluster.signals |= _signals(article, named)
+        days = [a.published_day for a in story.articles if a.published_day is not None]
+        cluster.days = (min(days), max(days)) if days else None
+        langs = Counter(a.lang for a in story.articles)
+        cluster.lang = langs.most_common(1)[0][0]
+        if vectors:
+            found = [vectors[a.id] for a in story.articles if a.id in vectors]
+            cluster.embedding = _mean_dense(found) if found else None
+        clusters.append(cluster)
+
+    joined = _join(clusters, threshold)
+    merged = [
+        sorted((flat[i] for i in c.members), key=lambda a: position.get(a.id, 0)) for c in joined
+    ]
+    ranked = sorted(merged, key=lambda group: _importance(group, position))
+    if len(ranked) != len(stories):
+        logger.info("merge: %d stories joined into %d", len(stories), len(ranked))
+    return tuple(_story(group) for group in ranked)
+
+
+# --- representation ------------------------------------------------------------------
+
+
+def _lede(article: Article) -> str:
+    """The first LEDE_WORDS words of the body, headline-like and "read also" lines out."""
+    title = normalize(article.title)
+    words: list[str] = []
+    for line in article.text.splitlines():
+        line = line.strip()
+        if not line or _LINK_LINE.match(line):
+            continue
+        if len(line.split()) <= _TITLE_LIKE_WORDS and not _SENTENCE_END.search(line):
+            continue
+        if abs(len(line) - len(article.title)) < 10 and normalize(line) == title:
+            continue
+        words.extend(line.split())
+        if len(words) >= LEDE_WORDS:
+            break
+    return " ".join(words[:LEDE_WORDS])
+
+
+def _vectors(articles: Sequence[Article]) -> list[dict[str, float]]:
+    """Unit TF-IDF vectors, document frequencies capped at DF_CAP of the articles."""
+    counts: list[Counter[str]] = []
+    for article in articles:
+        found: Counter[str] = Counter()
+        for term in terms(article.title):
+            found[term] += TITLE_WEIGHT
+        found.update(terms(_lede(article)))
+        counts.append(found)
+    n = len(counts)
+    df = Counter(term for found in counts for term in found)
+    cap = max(2.0, DF_CAP * n)
+    idf = {term: math.log((n + 1) / (min(d, cap) + 1)) + 1 for term, d in df.items()}
+    vectors = []
+    for found in counts:
+        vector = {t: math.log1p(w) * idf[t] for t, w in found.items()}
+        norm = math.sqrt(sum(v * v for v in vector.values())) or 1.0
+        vectors.append({t: v / norm for t, v in vector.items()})
+    return vectors
+
+
+def _mean(
+    vectors: Sequence[dict[str, float]], weights: Sequence[float] | None = None
+) -> dict[str, float]:
+    """The unit-length (weighted) mean of unit vectors."""
+    total: Counter[str] = Counter()
+    for vector, weight in zip(vectors, weights or [1.0] * len(vectors), strict=True):
+        for term, value in vector.items():
+            total[term] += value * weight
+    norm = math.sqrt(sum(v * v for v in total.values())) or 1.0
+    return {t: v / norm for t, v in total.items()}
+
+
+def _plain_mean(vectors: Sequence[dict[str, float]], weights: Sequence[float]) -> dict[str, float]:
+    total: Counter[str] = Counter()
+    for vector, weight in zip(vectors, weights, strict=True):
+        for term, value in vector.items():
+            total[term] += value * weight
+    size = sum(weights)
+    return {t: v / size for t, v in total.items()}
+
+
+def _mean_dense(vectors: Sequence[Sequence[float]]) -> list[float]:
+    total = [math.fsum(column) for column in zip(*vectors, strict=True)]
+    norm = math.sqrt(math.fsum(v * v for v in total)) or 1.0
+    return [v / norm for v in total]
+
+
+def _cosine(a: dict[str, float], b: dict[str, float]) -> float:
+    if len(a) > len(b):
+        a, b = b, a
+    return sum(v * b.get(t, 0.0) for t, v in a.items())
+
+
+_LATIN_WORD = re.compile(r"[A-Za-z][\w'’-]*")
+_CAPITALISED = re.compile(r"(?<![\w'’-])[A-Z][a-z'’-]*[a-z](?![\w'’-])")
+_ARABIC_WORD = re.compile("[\u0621-\u064a]{4,}")
+_NUMBER = re.compile(r"\d{2,}")
+
+
+def _signals(article: Article, named: set[str]) -> set[str]:
+    """What an Arabic and an English report of one event can share, from the title and
+    the first NAME_CHARS characters: ``named``, the names of the table it states (``m:``),
+    numbers of two digits or more (``n:``), Latin-script words (``t:``, an Arabic text
+    quoting "MH370" or "Netflix") and the consonant skeletons of names (``k:``):
+    capitalised words of English, every longer word of Arabic, «باريس» and "Paris"
+    both BRS. Skeletons of fewer than four consonants say too little to count."""
+    head = article.title + "\n" + article.text[:NAME_CHARS]
+    found = {"m:" + key for key in named}
+    found |= {"n:" + n.lstrip("0") for n in _NUMBER.findall(normalize(head))}
+    if article.lang == "ar":
+        found |= {"t:" + w.casefold() for w in _LATIN_WORD.findall(head) if len(w) >= 3}
+        words = _ARABIC_WORD.findall(head)
+    else:
+        found |= {
+            "t:" + w.casefold()
+            for w in _LATIN_WORD.findall(head)
+            if any(c.isdigit() for c in w) or w.isupper()
+        }
+        words = _CAPITALISED.findall(head)
+    found |= {"k:" + k for k in map(skeleton, words) if len(k) >= 4}
+    return found
+
+
+def _across(a: _Cluster, b: _Cluster) -> float:
+    """Stories in two languages, without embeddings: joined when they share at least
+    CROSS_SHARED signals, CROSS_RARE of them not a name of the table (two countries in
+    common say little); the similarity is the share of the smaller story's signals."""
+    shared = a.signals & b.signals
+    rare = [s for s in shared if not s.startswith("m:")]
+    if len(shared) < CROSS_SHARED or len(rare) < CROSS_RARE:
+        return 0.0
+    return max(len(shared) / min(len(a.signals), len(b.signals)), 1e-6)
+
+
+# --- joining ----------------------------------------------------------------------------
+
+
+def _span(a: tuple[int, int] | None, b: tuple[int, int] | None) -> tuple[int, int] | None:
+    if a is None or b is None:
+        return a or b
+    return min(a[0], b[0]), max(a[1], b[1])
+
+
+def _similarity(a: _Cluster, b: _Cluster, threshold: float) -> float:
+    """How alike two stories are, 0 when they may not join."""
+    span = _span(a.days, b.days)
+    if span is not None and span[1] - span[0] > MAX_DAYS_APART:
+        return 0.0
+    if a.lang != b.lang and "und" not in (a.lang, b.lang):
+        if a.embedding is None or b.embedding is None:
+            return _across(a, b)
+        cosine = math.fsum(x * y for x, y in zip(a.embedding, b.embedding, strict=True))
+        return cosine if cosine >= EMBED_THRESHOLD else 0.0
+    if not (a.named() & b.named()):
+        return 0.0
+    cosine = _cosine(a.centroid, b.centroid)
+    if cosine < threshold or (a.size + b.size > 2 and _cosine(a.mean, b.mean) < AVERAGE_FLOOR):
+        return 0.0
+    return cosine
+
+
+def _join(clusters: list[_Cluster], threshold: float) -> list[_Cluster]:
+    """Centroid linkage: join the most similar pair, compare the joined story again.
+
+    Only stories sharing a name are compared within a language (the name gate), and
+    every pair in two languages when both have embeddings."""
+    alive = dict(enumerate(clusters))
+    # name -> first day (None: undated) -> stories: only stories within the date window
+    # of each other are looked at
+    by_name: dict[str, dict[int | None, set[int]]] = {}
+    near = _near_embeddings(clusters)  # story -> stories in another language it is near
+    # signal -> stories, to find stories in two languages sharing a rare one
+    by_signal: dict[str, set[int]] = {}
+    bilingual = len({c.lang for c in clusters} - {"und"}) > 1
+
+    def index(i: int, cluster: _Cluster, add: bool) -> None:
+        day = cluster.days[0] if cluster.days else None
+        for name in cluster.named():
+            bucket = by_name.setdefault(name, {}).setdefault(day, set())
+            if add:
+                bucket.add(i)
+            else:
+                bucket.discard(i)
+        if bilingual:
+            for signal in cluster.signals:
+                if not signal.startswith("m:"):
+                    bucket = by_signal.setdefault(signal, set())
+                    (bucket.add if add else bucket.discard)(i)
+
+    def others(i: int, cluster: _Cluster) -> set[int]:
+        found: set[int] = set()
+        for name in cluster.named():
+            days = by_name.get(name, {})
+            if cluster.days is None:
+                for bucket in days.values():
+                    found |= bucket
+                continue
+            lo, hi = cluster.days
+            for day in (*range(hi - MAX_DAYS_APART, lo + MAX_DAYS_APART + 1), None):
+                found |= days.get(day, set())
+        if cluster.embedding is not None:
+            found |= {k for k in near.get(i, ()) if k in alive}
+        elif bilingual:
+            for signal in cluster.signals:
+                bucket = by_signal.get(signal, ())
+                if len(bucket) <= _SIGNAL_POSTINGS:
+                    found.update(k for k in bucket if alive[k].lang != cluster.lang)
+        found.discard(i)
+        return found
+
+    for i, cluster in alive.items():
+        index(i, cluster, True)
+
+    heap: list[tuple[float, int, int]] = []
+    for i, cluster in alive.items():
+        for j in others(i, cluster):
+            if j > i:
+                sim = _similarity(cluster, alive[j], threshold)
+                if sim > 0:
+                    heap.append((-sim, i, j))
+    heapq.heapify(heap)
+    next_id = len(clusters)
+    while heap:
+        _, i, j = heapq.heappop(heap)
+        if i not in alive or j not in alive:
+            continue
+        a, b = alive.pop(i), alive.pop(j)
+        index(i, a, False)
+        index(j, b, False)
+        joined = _Cluster(a.members + b.members, _mean([a.centroid, b.centroid], [a.size, b.size]))
+        joined.mean = _plain_mean([a.mean, b.mean], [a.size, b.size])
+        joined.names = a.names + b.names
+        joined.signals = a.signals | b.signals
+        joined.days = _span(a.days, b.days)
+        joined.lang = a.lang if a.size >= b.size else b.lang
+        if a.embedding is not None and b.embedding is not None:
+            joined.embedding = _mean_dense(
+                [[x * a.size for x in a.embedding], [y * b.size for y in b.embedding]]
+            )
+        else:
+            joined.embedding = a.embedding or b.embedding
+        for k in others(next_id, joined):
+            sim = _similarity(joined, alive[k], threshold)
+            if sim > 0:
+                heapq.heappush(heap, (-sim, k, next_id))
+        near[next_id] = near.pop(i, set()) | near.pop(j, set())
+        for k in near[next_id]:
+            if k in near:
+                near[k].add(next_id)
+        alive[next_id] = joined
+        index(next_id, joined, True)
+        next_id += 1
+    return list(alive.values())
+
+
+def _near_embeddings(clusters: list[_Cluster]) -> dict[int, set[int]]:
+    """For each story with an embedding, the stories in another language whose embedding
+    reaches EMBED_THRESHOLD: one matrix product per pair of languages (NumPy), not a
+    Python loop over every pair. A joined story is near what its parts were near."""
+    by_lang: dict[str, list[int]] = {}
+    for index, cluster in enumerate(clusters):
+        if cluster.embedding is not None and cluster.lang != "und":
+            by_lang.setdefault(cluster.lang, []).append(index)
+    near: dict[int, set[int]] = {}
+    if len(by_lang) < 2:
+        return near
+    import numpy as np
+
+    langs = sorted(by_lang)
+    matrices = {
+        lang: np.array([clusters[i].embedding for i in by_lang[lang]], dtype=np.float64)
+        for lang in langs
+    }
+    for k, first in enumerate(langs):
+        for second in langs[k + 1 :]:
+            if matrices[first].shape[1] != matrices[second].shape[1]:
+                continue  # vectors of two sizes: nothing to compare
+            rows, cols = np.nonzero(matrices[first] @ matrices[second].T >= EMBED_THRESHOLD)
+            for r, c in zip(rows.tolist(), cols.tolist(), strict=True):
+                a, b = by_lang[first][r], by_lang[second][c]
+                near.setdefault(a, set()).add(b)
+                near.setdefault(b, set()).add(a)
+    return near
+
+
+# --- stories -------------------------------------------------------------------------
+
+
+def _story(articles: list[Article]) -> Story:
+    ids = "\x00".join(sorted(a.id for a in articles))
+    return Story(id="s-" + hashlib.sha256(ids.encode()).hexdigest()[:12], articles=tuple(articles))
+
+
+def _importance(articles: list[Article], position: dict[str, int]) -> tuple[int, int, int, int]:
+    """Sort key: more outlets, more articles, later date, then earlier in the input."""
+    outlets = len({a.outlet_key for a in articles})
+    latest = max((a.published_day or 0 for a in articles), default=0)
+    return (-outlets, -len(articles), -latest, min(position.get(a.id, 0) for a in articles))

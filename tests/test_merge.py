@@ -1,0 +1,198 @@
+"""merge: the second pass joining stories that group split, and only those."""
+
+from __future__ import annotations
+
+import hashlib
+
+import pytest
+from raw_articles import article
+
+from briefing.models import Article, Story
+from briefing.stories.merge import merge
+
+# Reports written for these tests: two on one strike, worded differently, and the day's
+# other news.
+_STRIKE = [
+    (
+        "ضربات أمريكية بريطانية فرنسية على مواقع عسكرية في سوريا",
+        "شنت الولايات المتحدة وبريطانيا وفرنسا فجر السبت ضربات صاروخية على مواقع عسكرية "
+        "في سوريا قالت إنها مرتبطة بالبرنامج الكيماوي، وسمعت انفجارات ضخمة في دمشق.",
+    ),
+    (
+        "ترامب يعلن ضربات على سوريا بمشاركة بريطانيا وفرنسا",
+        "أعلن الرئيس الأمريكي دونالد ترامب أن بلاده شنت مع بريطانيا وفرنسا ضربات على "
+        "مواقع للبرنامج الكيماوي في سوريا، فيما دوت انفجارات في دمشق.",
+    ),
+]
+_OTHERS = [
+    (
+        "أسعار النفط ترتفع مع تراجع المخزونات",
+        "ارتفعت أسعار النفط في تعاملات الجمعة مع تراجع المخزونات وتوقعات بزيادة الطلب.",
+    ),
+    (
+        "الذهب يتراجع مع صعود الدولار",
+        "تراجعت أسعار الذهب في تعاملات الجمعة مع صعود الدولار وتوقعات برفع الفائدة.",
+    ),
+    (
+        "برشلونة يفوز على فالنسيا ويقترب من اللقب",
+        "فاز برشلونة على ضيفه فالنسيا بهدفين نظيفين في الدوري الإسباني لكرة القدم.",
+    ),
+]
+
+
+def _articles(pairs, prefix: str, published: str = "2018-04-14") -> list[Article]:
+    return [
+        article(f"{prefix}{k}", title, text, lang="ar", published=published, source=f"o{k}")
+        for k, (title, text) in enumerate(pairs)
+    ]
+
+
+def _singletons(articles: list[Article]) -> tuple[Story, ...]:
+    return tuple(Story(id=f"x{k}", articles=(a,)) for k, a in enumerate(articles))
+
+
+def _ids(stories) -> list[list[str]]:
+    return sorted(sorted(a.id for a in s.articles) for s in stories)
+
+
+def test_reports_of_one_event_join_and_the_rest_stay_apart():
+    articles = _articles(_STRIKE, "strike") + _articles(_OTHERS, "other")
+    stories = merge(articles, _singletons(articles))
+    assert _ids(stories) == [
+        ["other0"],
+        ["other1"],
+        ["other2"],
+        ["strike0", "strike1"],
+    ]
+
+
+def test_every_article_once_and_ids_as_group_makes_them():
+    articles = _articles(_STRIKE, "strike") + _articles(_OTHERS, "other")
+    stories = merge(articles, _singletons(articles))
+    listed = [a.id for s in stories for a in s.articles]
+    assert sorted(listed) == sorted(a.id for a in articles)
+    first = stories[0]  # most outlets first: the joined story
+    assert [a.id for a in first.articles] == ["strike0", "strike1"]  # input order
+    digest = hashlib.sha256("\x00".join(sorted(a.id for a in first.articles)).encode())
+    assert first.id == "s-" + digest.hexdigest()[:12]
+    assert merge(articles, _singletons(articles)) == stories  # the same on every run
+
+
+def test_stories_with_no_name_in_common_stay_apart():
+    """The day's oil and gold reports share words ("prices", "Friday", "trading") but
+    no name: market reports of one day are separate stories."""
+    oil, gold = _OTHERS[0], _OTHERS[1]
+    same_words = [(oil[0], oil[1] + " " + gold[1]), (gold[0], gold[1] + " " + oil[1])]
+    articles = _articles(same_words, "m")
+    assert _ids(merge(articles, _singletons(articles))) == [["m0"], ["m1"]]
+
+
+@pytest.mark.parametrize(("second_day", "joined"), [("2018-04-16", True), ("2018-04-20", False)])
+def test_the_date_window_binds(second_day: str, joined: bool):
+    first = _articles(_STRIKE[:1], "a")
+    second = _articles(_STRIKE[1:2], "b", published=second_day)
+    articles = first + second
+    stories = merge(articles, _singletons(articles))
+    assert (len(stories) == 1) is joined
+
+
+_ENGLISH = article(
+    "en0",
+    "US, Britain and France strike Syria over chemical weapons",
+    "The United States, Britain and France launched missile strikes on Syrian military "
+    "sites linked to chemical weapons early on Saturday; explosions were heard in Damascus.",
+    lang="en",
+    published="2018-04-14",
+    source="wire",
+)
+
+
+@pytest.mark.parametrize(
+    ("vectors", "joined"),
+    [
+        (None, False),  # without embeddings, lexical grouping already had its say
+        ({"strike0": [1.0, 0.0], "en0": [0.99, 0.1]}, True),
+        ({"strike0": [1.0, 0.0], "en0": [0.0, 1.0]}, False),
+    ],
+)
+def test_across_languages_only_embeddings_join(vectors, joined: bool):
+    articles = [*_articles(_STRIKE[:1], "strike"), _ENGLISH]
+    stories = merge(articles, _singletons(articles), vectors=vectors)
+    assert (len(stories) == 1) is joined
+    assert sorted(a.id for s in stories for a in s.articles) == ["en0", "strike0"]
+
+
+def test_a_higher_threshold_joins_less():
+    articles = _articles(_STRIKE, "strike")
+    assert len(merge(articles, _singletons(articles), threshold=1.01)) == 2
+
+
+def test_no_stories():
+    assert merge([], ()) == ()
+
+
+# Offline, an Arabic and an English report join on what both scripts share: a
+# transliterated name (consonant skeletons), a Latin-script code, numbers.
+_FLIGHT_AR = (
+    "البحث عن الطائرة الماليزية MH370 ينتهي دون العثور عليها",
+    "أعلنت شركة أوشن إنفينيتي انتهاء البحث عن الطائرة الماليزية MH370 التي اختفت وعلى "
+    "متنها 239 شخصا، بعد مسح 112 ألف كيلومتر مربع من قاع المحيط الهندي.",
+)
+_FLIGHT_EN = (
+    "Search for Malaysian flight MH370 ends without a find",
+    "Ocean Infinity ended its search for Malaysia Airlines flight MH370, which vanished "
+    "with 239 people on board, after scanning 112,000 square kilometres of the Indian Ocean.",
+)
+_OTHER_EN = (
+    "Search for a missing hiker ends in Scotland",
+    "Rescuers ended the search for a hiker missing in the Highlands with 12 volunteers.",
+)
+
+
+@pytest.mark.parametrize(("english", "joined"), [(_FLIGHT_EN, True), (_OTHER_EN, False)])
+def test_offline_an_arabic_and_an_english_report_join_on_shared_names(english, joined):
+    arabic = article("ar", *_FLIGHT_AR, lang="ar", published="2018-05-29")
+    other = article("en", *english, lang="en", published="2018-05-29")
+    stories = merge([arabic, other], _singletons([arabic, other]))
+    assert (len(stories) == 1) is joined
+
+
+@pytest.mark.parametrize(
+    ("latin", "arabic"),
+    [("Paris", "باريس"), ("Barrack", "باراك"), ("al-Shaibani", "الشيباني")],
+)
+def test_skeletons_match_across_scripts(latin: str, arabic: str):
+    from briefing.names import skeleton
+
+    assert skeleton(latin) == skeleton(arabic)
+
+
+def test_embeddings_do_not_decide_within_a_language():
+    """Two Arabic stories with the same embedding but nothing else in common stay apart:
+    within a language the words decide."""
+    articles = _articles(_OTHERS[:2], "m")
+    vectors = {"m0": [1.0, 0.0], "m1": [1.0, 0.0]}
+    assert len(merge(articles, _singletons(articles), vectors=vectors)) == 2
+
+
+def test_vectors_of_another_size_are_left_out():
+    articles = [*_articles(_STRIKE[:1], "strike"), _ENGLISH, *_articles(_OTHERS[:1], "o")]
+    vectors = {"strike0": [1.0, 0.0], "en0": [1.0, 0.0], "o0": [1.0, 0.0, 0.0]}
+    stories = merge(articles, _singletons(articles), vectors=vectors)
+    assert sorted(sorted(a.id for a in s.articles) for s in stories) == [
+        ["en0", "strike0"],
+        ["o0"],
+    ]
+
+
+@pytest.mark.parametrize(("floor", "largest"), [(0.12, 3), (0.99, 2)])
+def test_a_grown_story_joins_only_what_its_articles_resemble_on_average(
+    monkeypatch: pytest.MonkeyPatch, floor: float, largest: int
+):
+    from briefing.stories import merge as merge_module
+
+    monkeypatch.setattr(merge_module, "AVERAGE_FLOOR", floor)
+    third = (_STRIKE[0][0] + " فجر السبت", _STRIKE[0][1] + " وقال البنتاغون إنها ضربة واحدة.")
+    articles = _articles([*_STRIKE, third], "strike")
+    stories = merge(articles, _singletons(articles))
+    assert max(len(s.articles) for s in stories) == largest
