@@ -67,7 +67,8 @@ digest = hashlib.sha256(json.dumps([
     [[d.dropped.id, d.kept_id, d.similarity] for d in deduped.duplicates],
     [[a.id for a in s.articles] for s in stories],
 ]).encode()).hexdigest()[:12]
-print(json.dumps({"times": times, "articles": len(read.articles), "stories": len(stories),
+import briefing
+print(json.dumps({"tree": briefing.__file__, "times": times, "articles": len(read.articles), "stories": len(stories),
     "duplicates": len(deduped.duplicates), "digest": digest,
     "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 """
@@ -102,10 +103,12 @@ def environment(tree: Path | None, data_dir: Path) -> dict[str, str]:
     return env
 
 
-def run_child(command: list[str], env: dict[str, str]) -> tuple[str, float, float]:
-    """stdout, wall seconds and peak MiB of a child process."""
+def run_child(command: list[str], env: dict[str, str], cwd: Path) -> tuple[str, float, float]:
+    """stdout, wall seconds and peak MiB of a child process. It runs in ``cwd``, away
+    from any checkout: ``python -c`` puts the working folder first on the import path,
+    which would shadow the tree that PYTHONPATH names."""
     start = time.perf_counter()
-    child = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, text=True)
+    child = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, text=True, cwd=cwd)
     out = child.stdout.read() if child.stdout else ""
     _, status, usage = os.wait4(child.pid, 0)
     if os.waitstatus_to_exitcode(status) not in (0, 3):
@@ -116,16 +119,16 @@ def run_child(command: list[str], env: dict[str, str]) -> tuple[str, float, floa
 def measure(folder: Path, tree: Path | None, formats: str, one_day: bool) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         env = environment(tree, Path(tmp) / "data")
-        out, _, _ = run_child([sys.executable, "-c", CHILD, str(folder), "0"], env)
+        out, _, _ = run_child([sys.executable, "-c", CHILD, str(folder), "0"], env, Path(tmp))
         result = json.loads(out)
         if one_day:
-            out, _, _ = run_child([sys.executable, "-c", CHILD, str(folder), "1"], env)
+            out, _, _ = run_child([sys.executable, "-c", CHILD, str(folder), "1"], env, Path(tmp))
             day = json.loads(out)
             result["one_day"] = {"group": day["times"]["group"], "peak_mib": day["peak_mib"]}
         command = [sys.executable, "-c", "from briefing.cli import main; main()", "make"]
         command += [str(folder), "-o", str(Path(tmp) / "out"), "-q", "--engine", "extractive"]
         command += ["--format", formats]
-        _, elapsed, peak = run_child(command, env)
+        _, elapsed, peak = run_child(command, env, Path(tmp))
         result["make"] = {"seconds": elapsed, "peak_mib": peak}
     return result
 
@@ -146,7 +149,7 @@ def line(label: str, r: dict) -> str:
         f"(ingest {t['ingest']:.1f} clean {t['clean']:.1f} dedup {t['dedup']:.1f} "
         f"group {t['group']:.1f})  make {r['make']['seconds']:6.1f}s "
         f"{r['make']['peak_mib']:6.0f} MiB  {r['stories']:,} stories "
-        f"{r['duplicates']} dup  [{r['digest']}]"
+        f"{r['duplicates']} dup  [{r['digest']}]  ({Path(r['tree']).parent.parent})"
     )
     if "one_day" in r:
         text += f"  one day: group {r['one_day']['group']:.1f}s {r['one_day']['peak_mib']:.0f} MiB"
