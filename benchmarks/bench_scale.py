@@ -68,7 +68,8 @@ digest = hashlib.sha256(json.dumps([
     [[a.id for a in s.articles] for s in stories],
 ]).encode()).hexdigest()[:12]
 import briefing
-print(json.dumps({"tree": briefing.__file__, "times": times, "articles": len(read.articles), "stories": len(stories),
+print(json.dumps({"tree": briefing.__file__, "times": times, "articles": len(read.articles),
+    "stories": len(stories),
     "duplicates": len(deduped.duplicates), "digest": digest,
     "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 """
