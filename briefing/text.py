@@ -204,7 +204,7 @@ def _stem_en(word: str) -> str:
 # repeats its vocabulary, so most chunks are seen before. Folding never joins or splits
 # across white space (NFKC composes only onto a preceding letter, and white space is
 # not one), so the words of a text are the words of its chunks, in order.
-_CACHE_LIMIT = 1 << 18  # chunks remembered; the cache starts over when full (~50 MB)
+_CACHE_LIMIT = 1 << 17  # chunks remembered; the cache starts over when full (~30 MB)
 _chunk_words: dict[str, tuple[str, ...]] = {}
 _chunk_terms: dict[str, tuple[str, ...]] = {}
 

@@ -15,8 +15,10 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+import sys
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from typing import TypeVar
 
 log = logging.getLogger(__name__)
@@ -67,12 +69,26 @@ def map_chunks(
     size = -(-len(items) // (processes * _CHUNKS_PER_WORKER))
     chunks = [items[i : i + size] for i in range(0, len(items), size)]
     log.info("%d items in %d processes", len(items), processes)
-    # spawn, not fork: the parent may hold threads (the progress bar) and their locks
-    context = multiprocessing.get_context("spawn")
     results: list[Result] = []
-    with ProcessPoolExecutor(max_workers=processes, mp_context=context) as pool:
-        for done in pool.map(function, chunks):
-            results.extend(done)
-            if progress:
-                progress(len(results))
+    try:
+        with ProcessPoolExecutor(max_workers=processes, mp_context=_context()) as pool:
+            for done in pool.map(function, chunks):
+                results.extend(done)
+                if progress:
+                    progress(len(results))
+    except BrokenProcessPool as exc:  # a worker died (killed, out of memory, no __main__ guard)
+        log.warning("worker processes failed (%s); going on in this process", exc)
+        results = list(function(items))
+        if progress:
+            progress(len(results))
     return results
+
+
+def _context() -> multiprocessing.context.BaseContext:
+    """Fork where it is safe and cheap (Linux): the workers start at once, share the
+    parent's pages, and do not import the caller's main script again (which ``spawn``
+    does, and which breaks a script without a ``__main__`` guard). The workers only
+    compute and return values; logging re-creates its locks after a fork. Elsewhere
+    (macOS, Windows), spawn."""
+    method = "fork" if sys.platform.startswith("linux") else "spawn"
+    return multiprocessing.get_context(method)
