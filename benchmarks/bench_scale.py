@@ -7,8 +7,9 @@ For each size, the first N articles of the file are written, 5,000 lines a file,
 temporary folder (``brief make`` refuses a single file over 50 MB, and the 31k pool is
 95 MB; splitting it keeps the real ingest path). Then, each in a fresh child process:
 
-- **stories**: ingest -> clean -> dedup -> group, called stage by stage, with the time
-  of each stage and a digest of the duplicates and stories (to compare two trees);
+- **stories**: ingest -> clean -> dedup -> group, called stage by stage as the pipeline
+  calls them (cleaning in worker processes from 4,000 articles), with the time of each
+  stage and a digest of the duplicates and stories (to compare two trees);
 - **make**: the whole offline briefing through the command line (``brief make
   --engine extractive --format FORMATS``), wall time and peak resident memory.
 
@@ -48,7 +49,12 @@ times = {}
 start = time.perf_counter()
 read = ingest.ingest([folder]); times["ingest"] = time.perf_counter() - start
 mark = time.perf_counter()
-cleaned = clean.clean(read.articles, reference=date(2018, 11, 1))
+try:  # as the pipeline does: in worker processes for large piles
+    from functools import partial
+    from briefing.pipeline.parallel import map_chunks
+    cleaned = tuple(map_chunks(partial(clean.clean, reference=date(2018, 11, 1)), read.articles))
+except ImportError:  # a tree without it
+    cleaned = clean.clean(read.articles, reference=date(2018, 11, 1))
 times["clean"] = time.perf_counter() - mark; mark = time.perf_counter()
 deduped = dedup.dedup(cleaned); times["dedup"] = time.perf_counter() - mark
 mark = time.perf_counter()
@@ -61,7 +67,9 @@ digest = hashlib.sha256(json.dumps([
     [[d.dropped.id, d.kept_id, d.similarity] for d in deduped.duplicates],
     [[a.id for a in s.articles] for s in stories],
 ]).encode()).hexdigest()[:12]
-print(json.dumps({"times": times, "articles": len(read.articles), "stories": len(stories),
+import briefing
+print(json.dumps({"tree": briefing.__file__, "times": times, "articles": len(read.articles),
+    "stories": len(stories),
     "duplicates": len(deduped.duplicates), "digest": digest,
     "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 """
@@ -96,10 +104,12 @@ def environment(tree: Path | None, data_dir: Path) -> dict[str, str]:
     return env
 
 
-def run_child(command: list[str], env: dict[str, str]) -> tuple[str, float, float]:
-    """stdout, wall seconds and peak MiB of a child process."""
+def run_child(command: list[str], env: dict[str, str], cwd: Path) -> tuple[str, float, float]:
+    """stdout, wall seconds and peak MiB of a child process. It runs in ``cwd``, away
+    from any checkout: ``python -c`` puts the working folder first on the import path,
+    which would shadow the tree that PYTHONPATH names."""
     start = time.perf_counter()
-    child = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, text=True)
+    child = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, text=True, cwd=cwd)
     out = child.stdout.read() if child.stdout else ""
     _, status, usage = os.wait4(child.pid, 0)
     if os.waitstatus_to_exitcode(status) not in (0, 3):
@@ -110,16 +120,16 @@ def run_child(command: list[str], env: dict[str, str]) -> tuple[str, float, floa
 def measure(folder: Path, tree: Path | None, formats: str, one_day: bool) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         env = environment(tree, Path(tmp) / "data")
-        out, _, _ = run_child([sys.executable, "-c", CHILD, str(folder), "0"], env)
+        out, _, _ = run_child([sys.executable, "-c", CHILD, str(folder), "0"], env, Path(tmp))
         result = json.loads(out)
         if one_day:
-            out, _, _ = run_child([sys.executable, "-c", CHILD, str(folder), "1"], env)
+            out, _, _ = run_child([sys.executable, "-c", CHILD, str(folder), "1"], env, Path(tmp))
             day = json.loads(out)
             result["one_day"] = {"group": day["times"]["group"], "peak_mib": day["peak_mib"]}
         command = [sys.executable, "-c", "from briefing.cli import main; main()", "make"]
         command += [str(folder), "-o", str(Path(tmp) / "out"), "-q", "--engine", "extractive"]
         command += ["--format", formats]
-        _, elapsed, peak = run_child(command, env)
+        _, elapsed, peak = run_child(command, env, Path(tmp))
         result["make"] = {"seconds": elapsed, "peak_mib": peak}
     return result
 
@@ -140,7 +150,7 @@ def line(label: str, r: dict) -> str:
         f"(ingest {t['ingest']:.1f} clean {t['clean']:.1f} dedup {t['dedup']:.1f} "
         f"group {t['group']:.1f})  make {r['make']['seconds']:6.1f}s "
         f"{r['make']['peak_mib']:6.0f} MiB  {r['stories']:,} stories "
-        f"{r['duplicates']} dup  [{r['digest']}]"
+        f"{r['duplicates']} dup  [{r['digest']}]  ({Path(r['tree']).parent.parent})"
     )
     if "one_day" in r:
         text += f"  one day: group {r['one_day']['group']:.1f}s {r['one_day']['peak_mib']:.0f} MiB"

@@ -10,7 +10,8 @@ time and peak resident memory of each run and the growth exponent between the tw
 (1.0 is linear, 2.0 quadratic):
 
 - one article of 1 MB and of 10 MB (issue 7: 15 s to over 120 s for 1-4 MB before);
-- a JSONL file of 5,000 and of 50,000 distinct short articles;
+- a JSONL file of 5,000 and of 50,000 short articles on made-up events (five articles
+  an event, 28 days);
 - 1,000 and 10,000 near-identical articles (the same text, one number changed), all
   published on one day (issue 7: 107 s and 3.8 GB for 10,000 before).
 
@@ -62,19 +63,27 @@ def one_article(folder: Path, size: int, rng: random.Random) -> list[Path]:
 
 
 def many_lines(folder: Path, count: int, rng: random.Random) -> list[Path]:
-    sentences = seed_sentences()
+    """Short articles on made-up events, five articles an event, each event with its own
+    words (Arabic letters) and a day of its own: a month's wire in one file."""
+    letters = "ابتثجحخدذرزسشصضطظعغفقكلمنهوي"
     path = folder / "many.jsonl"
     with path.open("w", encoding="utf-8") as out:
-        for i in range(count):
-            words = " ".join(rng.choice(sentences).split()[:6])
-            record = {
-                "id": f"n{i}",
-                "title": f"{words} {rng.randint(1, 10**6)}",
-                "text": " ".join(vary(rng.choice(sentences), rng) for _ in range(3)),
-                "source": f"outlet {i % 37}",
-                "published": f"2026-02-{1 + i % 28:02d}",
-            }
-            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+        for event in range(-(-count // 5)):
+            words = ["".join(rng.choices(letters, k=rng.randint(3, 7))) for _ in range(40)]
+            day = 1 + event % 28
+            for variant in range(min(5, count - event * 5)):
+                text = " ".join(
+                    " ".join(rng.choices(words, k=12)) + f" {rng.randint(1, 999)}."
+                    for _ in range(4)
+                )
+                record = {
+                    "id": f"n{event}-{variant}",
+                    "title": " ".join(rng.sample(words, 7)),
+                    "text": text,
+                    "source": f"outlet {variant}",
+                    "published": f"2026-02-{day:02d}",
+                }
+                out.write(json.dumps(record, ensure_ascii=False) + "\n")
     return [path]
 
 

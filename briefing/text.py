@@ -204,7 +204,7 @@ def _stem_en(word: str) -> str:
 # repeats its vocabulary, so most chunks are seen before. Folding never joins or splits
 # across white space (NFKC composes only onto a preceding letter, and white space is
 # not one), so the words of a text are the words of its chunks, in order.
-_CACHE_LIMIT = 1 << 18  # chunks remembered; the cache starts over when full (~50 MB)
+_CACHE_LIMIT = 1 << 17  # chunks remembered; the cache starts over when full (~30 MB)
 _chunk_words: dict[str, tuple[str, ...]] = {}
 _chunk_terms: dict[str, tuple[str, ...]] = {}
 
@@ -231,7 +231,12 @@ def _terms_of_chunk(chunk: str) -> tuple[str, ...]:
 
 def words(text: str) -> list[str]:
     """Normalised word tokens (letters and digits)."""
-    return [word for chunk in text.split() for word in _words_of_chunk(chunk)]
+    out: list[str] = []
+    known = _chunk_words.get
+    for chunk in text.split():
+        found = known(chunk)
+        out += _words_of_chunk(chunk) if found is None else found
+    return out
 
 
 def _term(word: str) -> str | None:
@@ -251,7 +256,12 @@ def _term(word: str) -> str | None:
 
 def terms(text: str) -> list[str]:
     """Content terms for matching: normalised, function words dropped, light-stemmed."""
-    return [term for chunk in text.split() for term in _terms_of_chunk(chunk)]
+    out: list[str] = []
+    known = _chunk_terms.get
+    for chunk in text.split():
+        found = known(chunk)
+        out += _terms_of_chunk(chunk) if found is None else found
+    return out
 
 
 _CLAUSE_BREAK = re.compile(r"[،,;؛:]|\s[-–—]\s|[\"“”«»]")

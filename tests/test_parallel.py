@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import random
+import re
 from datetime import date
 from functools import partial
 
@@ -44,3 +47,40 @@ def test_cleaning_in_processes_is_the_same_as_in_one(
     cleaning = partial(clean.clean, reference=date(2026, 2, 12))
     monkeypatch.setenv("BRIEF_WORKERS", "2")
     assert parallel.map_chunks(cleaning, pile) == list(clean.clean(pile, date(2026, 2, 12)))
+
+
+def test_stories_digested_in_processes_are_the_same_and_reported(
+    tmp_path, seeds_dir, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from briefing.pipeline import MakeOptions, make
+
+    rng = random.Random(7)
+    syllables = [c + v for c in "bdfgklmnprstvz" for v in "aeiou"]
+    pile = tmp_path / "pile.jsonl"
+    with pile.open("w", encoding="utf-8") as out:
+        for event in range(6):  # made-up events, three outlets each: several stories
+            vocabulary = ["".join(rng.choices(syllables, k=3)) for _ in range(30)]
+            for outlet in range(3):
+                text = "\n".join(" ".join(rng.choices(vocabulary, k=14)) + "." for _ in range(5))
+                title = " ".join(rng.sample(vocabulary, 6)).capitalize()
+                record = {"id": f"e{event}-{outlet}", "title": title, "text": text,
+                          "source": f"outlet {outlet}", "lang": "en"}  # fmt: skip
+                out.write(json.dumps(record) + "\n")
+    seen: list[tuple[str, int, int]] = []
+
+    def run(workers: str, out: str) -> bytes:
+        monkeypatch.setenv("BRIEF_WORKERS", workers)
+        options = MakeOptions(
+            paths=(str(pile),), out_dir=str(tmp_path / out), formats=("json",),
+            engine="extractive", today=date(2026, 11, 23),
+        )  # fmt: skip
+        result = make(options, progress=lambda *step: seen.append(step))
+        data = result.written[0].read_bytes()
+        return re.sub(rb'"created_at": "[^"]*"', b"", data)
+
+    one = run("1", "one")
+    reported_one = list(seen)
+    seen.clear()
+    assert one.count(b'"article_ids"') >= 2  # several stories, so several chunks
+    assert run("2", "two") == one
+    assert reported_one[-1] == seen[-1] and seen[-1][1] == seen[-1][2] >= 1

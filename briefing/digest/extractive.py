@@ -79,7 +79,8 @@ def _section(lang: str, articles: Sequence[Article], story: Story, max_points: i
     facts = story_facts(lang, story)
     if not articles:
         return Section(lang=lang, headline=None, facts=facts, note=_NO_SOURCES[lang])
-    per_article = [_sentences(a) for a in articles]
+    # one article: nothing else can carry its sentences, so their clauses are not needed
+    per_article = [_sentences(a, clauses=len(articles) > 1) for a in articles]
     ranked_articles, sentences = _ranked_share(articles, per_article)
     idf = _idf(sentences)
     candidates = _rank(sentences, idf)
@@ -136,7 +137,7 @@ def _examined(text: str) -> str:
     return text[: cut if cut > 0 else MAX_CHARS]
 
 
-def _sentences(article: Article) -> list[_Sentence]:
+def _sentences(article: Article, clauses: bool = True) -> list[_Sentence]:
     out = []
     for position, text in enumerate(split_sentences(_examined(article.text))[:MAX_SENTENCES]):
         n_words = len(text.split())
@@ -148,7 +149,8 @@ def _sentences(article: Article) -> list[_Sentence]:
             continue  # a subheading, not a statement
         found = frozenset(terms(text))
         if len(found) >= MIN_TERMS:
-            out.append(_Sentence(article, position, text, found, clause_terms(text)))
+            split = clause_terms(text) if clauses else ()
+            out.append(_Sentence(article, position, text, found, split))
     return out
 
 
@@ -172,11 +174,12 @@ def _index(sentences: Sequence[_Sentence]) -> dict[str, list[int]]:
 
 def _rank(sentences: Sequence[_Sentence], idf: dict[str, float]) -> list[_Candidate]:
     """Rank sentences by how many outlets carry them, then by how fully they do."""
-    index = _index(sentences)
     order = _story_order(sentences)
+    index = _index(sentences) if len(order) > 1 else {}
     candidates = []
     for s in sentences:
-        carried = _carried(s, sentences, index, idf)
+        # with one article, no other article carries anything
+        carried = _carried(s, sentences, index, idf) if len(order) > 1 else {}
         supporters = tuple(a for a in order if a.id == s.article.id or a.id in carried)
         outlets = len({a.outlet_key for a in supporters})
         candidates.append(_Candidate(s, supporters, outlets, math.fsum(carried.values())))
@@ -241,6 +244,8 @@ def _headline(
 ) -> Point:
     """The title (of a ranked article) that the other ranked articles' texts cover best;
     short titles before ledes. Every article whose text covers it is cited."""
+    if len(articles) == 1:  # the only title, cited by its own article
+        return _point(articles[0].title, articles, articles[0], story)
     bodies = {a.id: frozenset(terms(f"{a.title}\n{_examined(a.text)}")) for a in articles}
 
     def score(article: Article) -> tuple[int, float, int]:

@@ -148,7 +148,7 @@ def make(options: MakeOptions, progress: Progress | None = None) -> MakeResult:
             plan = llm.plan(packed, not_sent=len(stories) - in_full)
             return MakeResult(None, (), None, tuple(problems), plan)
         generated = llm.generate_all(packed, report)
-        rest = [_extract(story, options) for story in stories[in_full:]]
+        rest = [_extract(story, options.max_points) for story in stories[in_full:]]
         digests, found = _verified([*generated, *rest], quarantined)
         problems.extend(found)
         digests = [*llm.check_all(digests[:in_full], packed, report), *digests[in_full:]]
@@ -159,10 +159,12 @@ def make(options: MakeOptions, progress: Progress | None = None) -> MakeResult:
         provenance_extra = llm.provenance()
         notice = llm_notice(options.settings.llm.model)
     else:
-        extracted = []
-        for number, story in enumerate(stories, start=1):
-            extracted.append(_extract(story, options))
-            report("stories", number, len(stories))
+        extracted = map_chunks(  # a map over stories: in worker processes for large piles
+            partial(_extract_all, max_points=options.max_points),
+            stories,
+            weight=len(deduped.articles),
+            progress=lambda done: report("stories", done, len(stories)),
+        )
         digests, found = _verified(extracted, quarantined)
         problems.extend(found)
         provenance_extra = {"engine_version": extractive.ENGINE_VERSION}
@@ -322,9 +324,13 @@ def _choose_engine(options: MakeOptions) -> str:
     return "extractive"
 
 
-def _extract(story: Story, options: MakeOptions) -> StoryDigest:
+def _extract_all(stories: Sequence[Story], max_points: int) -> list[StoryDigest]:
+    return [_extract(story, max_points) for story in stories]
+
+
+def _extract(story: Story, max_points: int) -> StoryDigest:
     try:
-        return extractive.summarise(story, max_points=options.max_points)
+        return extractive.summarise(story, max_points=max_points)
     except Exception as exc:  # one failed story never sinks the briefing
         log.exception("story %s failed", story.id)
         return failed_digest(

@@ -1,10 +1,10 @@
 """Per-article work in several processes, for large piles.
 
-Cleaning is a map over articles: each article is cleaned on its own. From
-``PARALLEL_FROM`` articles on, and with more than one CPU, the pile is cut into chunks
-that worker processes clean side by side; the results come back in input order, so the
-output is the same as in one process. Below that size, starting the workers (each
-imports the cleaning modules) costs more than it saves.
+Cleaning is a map over articles, and the extractive engine a map over stories: each is
+done on its own. From ``PARALLEL_FROM`` articles on, and with more than one CPU, the
+work is cut into chunks that worker processes do side by side; the results come back in
+input order, so the output is the same as in one process. Below that size, starting the
+workers (each imports the modules it needs) costs more than it saves.
 
 ``BRIEF_WORKERS`` sets the number of processes (``1`` turns it off); by default, the
 CPUs this process may use, at most ``MAX_WORKERS``.
@@ -15,8 +15,10 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+import sys
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from typing import TypeVar
 
 log = logging.getLogger(__name__)
@@ -45,18 +47,48 @@ def workers(count: int) -> int:
 
 
 def map_chunks(
-    function: Callable[[Sequence[Item]], Sequence[Result]], items: Sequence[Item]
+    function: Callable[[Sequence[Item]], Sequence[Result]],
+    items: Sequence[Item],
+    weight: int | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> list[Result]:
     """``function`` over chunks of ``items``, in worker processes when it pays; the
-    results concatenated in input order. ``function`` must be a module-level function
-    (it is pickled by name)."""
-    processes = workers(len(items))
+    results concatenated in input order. ``function`` must be picklable (a module-level
+    function, or a ``partial`` of one). ``weight`` is the number of articles the items
+    hold (default: one each); ``progress`` is told how many items are done."""
+    processes = workers(len(items) if weight is None else weight)
+    processes = min(processes, len(items)) or 1
     if processes == 1:
-        return list(function(items))
+        if progress is None:
+            return list(function(items))
+        results = []
+        for item in items:  # one at a time, to report each
+            results.extend(function([item]))
+            progress(len(results))
+        return results
     size = -(-len(items) // (processes * _CHUNKS_PER_WORKER))
     chunks = [items[i : i + size] for i in range(0, len(items), size)]
-    log.info("%d articles in %d processes", len(items), processes)
-    # spawn, not fork: the parent may hold threads (the progress bar) and their locks
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=processes, mp_context=context) as pool:
-        return [result for done in pool.map(function, chunks) for result in done]
+    log.info("%d items in %d processes", len(items), processes)
+    results: list[Result] = []
+    try:
+        with ProcessPoolExecutor(max_workers=processes, mp_context=_context()) as pool:
+            for done in pool.map(function, chunks):
+                results.extend(done)
+                if progress:
+                    progress(len(results))
+    except BrokenProcessPool as exc:  # a worker died (killed, out of memory, no __main__ guard)
+        log.warning("worker processes failed (%s); going on in this process", exc)
+        results = list(function(items))
+        if progress:
+            progress(len(results))
+    return results
+
+
+def _context() -> multiprocessing.context.BaseContext:
+    """Fork where it is safe and cheap (Linux): the workers start at once, share the
+    parent's pages, and do not import the caller's main script again (which ``spawn``
+    does, and which breaks a script without a ``__main__`` guard). The workers only
+    compute and return values; logging re-creates its locks after a fork. Elsewhere
+    (macOS, Windows), spawn."""
+    method = "fork" if sys.platform.startswith("linux") else "spawn"
+    return multiprocessing.get_context(method)
