@@ -95,8 +95,22 @@ _AR_ORDER = re.compile(
 )
 
 
+# Every pattern below needs one of these words: a sentence with none of them (nearly
+# every sentence of the news) is passed over without running the patterns.
+_TRIGGER = re.compile(
+    r"ignor|disregard|forget|overrid|bypass|skip|you|pretend|act\s+as|\bai\b|a\.i\.|assistant|"
+    r"model|llm|bot\b|summar|instruct|prompt|automated|chatgpt|gpt|claude|gemini|copilot|inst\]|"
+    r"<\||system|briefing|"
+    r"(?<!\w)(?:[وفبل]|ال|لل|وال|بال)?(?:تجاهل\w*|انس[يوا]?|أنس[يوا]?|تخط\w*|تلتزم|تتبع|بصفتك|"
+    r"باعتبارك|بوصفك|[أا]نت|[أا]يها|كنت|ملخص\w*|موجز\w*|تلخيص|نموذج\w*|نماذج|ذكاء|الذكي|روبوت\w*|"
+    r"تعليمات|موجه|[أا]نظمة|[أا]دوات)(?!\w)"
+)
+
+
 def addresses_a_model(sentence: str) -> bool:
     """Whether a sentence speaks to an AI or instructs it (see the module docstring)."""
+    if not _TRIGGER.search(sentence.casefold()):
+        return False
     text = " ".join(sentence.casefold().split())
     if any(p.search(text) for p in (_EN_OVERRIDE, _EN_ROLE, _EN_DIRECT, _EN_MARKUP)):
         return True
@@ -149,6 +163,9 @@ def screen(articles: Sequence[Article]) -> tuple[tuple[Article, ...], tuple[Quar
         lines_out: list[str] = []
         taken: list[str] = []
         for line in article.text.splitlines():
+            if not _TRIGGER.search(line.casefold()):
+                lines_out.append(line)
+                continue
             sentences = split_sentences(line)
             flagged = _flagged(sentences)
             if not flagged:
