@@ -66,13 +66,18 @@ def _out(text: str = "", *, data: bytes | None = None, newline: bool = True) -> 
     stream = sys.stdout
     if stream is None:
         raise _StdoutFailed("stdout is closed")
+    payload = data if data is not None else os.fsencode(text) + (b"\n" if newline else b"")
     try:
-        if data is not None:
-            stream.flush()
-            stream.buffer.write(data)
-        else:
-            stream.buffer.write(os.fsencode(text) + (b"\n" if newline else b""))
         stream.flush()
+        try:
+            fd = stream.fileno()
+        except (OSError, ValueError, AttributeError):  # not a real file (a test's buffer)
+            stream.buffer.write(payload)
+            stream.flush()
+            return
+        view = memoryview(payload)
+        while view:  # a reader that hangs up part-way is an error, not a short document
+            view = view[os.write(fd, view) :]
     except (OSError, ValueError) as exc:
         reason = getattr(exc, "strerror", None) or str(exc)
         raise _StdoutFailed(f"cannot write to stdout ({reason})") from exc

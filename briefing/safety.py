@@ -63,10 +63,16 @@ _TOKEN = re.compile(r"(?<![A-Za-z0-9_+/=.\-])[A-Za-z0-9_+/=\-]{32,}(?![A-Za-z0-9
 _URL = re.compile(r"\b[a-zA-Z][a-zA-Z0-9+.\-]*://[^\s<>\"']+")
 
 
+_USERINFO = re.compile(r"(\b[a-zA-Z][a-zA-Z0-9+.\-]*://[^\s/@:]*:)[^\s/@]+@")
+
+
 def mask_secrets(text: str) -> str:
-    """``text`` with every API key, or string shaped like one, replaced by ``***``."""
+    """``text`` with every API key, or string shaped like one, replaced by ``***``; so is
+    the password of a URL (``https://user:PASSWORD@host``)."""
     if not text:
         return text
+    if "@" in text and "://" in text:
+        text = _USERINFO.sub(lambda m: f"{m.group(1)}{MASK}@", text)
     for secret in _configured_secrets():
         if secret in text:
             text = text.replace(secret, MASK)

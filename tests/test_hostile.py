@@ -612,3 +612,19 @@ def test_a_full_disk_leaves_every_previous_file_as_it_was(tmp_path: Path) -> Non
         assert after == before
     finally:
         subprocess.run(["umount", str(disk)], capture_output=True)
+
+
+def test_a_password_in_the_endpoint_url_never_reaches_an_output(tmp_path: Path) -> None:
+    """A key written into base_url's userinfo is masked in every file and the cache."""
+    secret = "sk-proj-ABCDEFGHIJKLMNOPQRSTUVWX1234"
+    with FakeOpenAI(default=Status(500)) as srv:
+        url = srv.base_url.replace("http://", f"http://user:{secret}@")
+        source = jsonl(tmp_path / "news.jsonl", english(1))
+        toml = settings(tmp_path, f'[llm]\nbase_url = "{url}"\nmax_attempts = 1\n')
+        run = brief("make", str(source), "-o", str(tmp_path / "out"), "--format",
+                    "md,json,html", "--config", str(toml))  # fmt: skip
+    no_traceback(run)
+    written = b"".join(p.read_bytes() for p in (tmp_path / "out").glob("briefing-*"))
+    cache = b"".join(p.read_bytes() for p in tmp_path.rglob("*.sqlite3"))
+    assert written and secret.encode() not in written + cache
+    assert secret not in run.stderr

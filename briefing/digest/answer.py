@@ -30,6 +30,7 @@ from pydantic import (
     model_validator,
 )
 
+from ..safety import safe_text
 from ..text import detect_lang
 
 MAX_POINTS = 7
@@ -376,9 +377,21 @@ def extract_json(text: str) -> Any:
     raise AnswerInvalid("the reply is not JSON: answer with one JSON object and nothing else")
 
 
+def _cleaned(value: Any) -> Any:
+    """Every string of a parsed answer made safe: a key or a bidi control the model
+    wrote as a JSON escape (``\\u202e``) is only a character once parsed."""
+    if isinstance(value, str):
+        return safe_text(value)
+    if isinstance(value, list):
+        return [_cleaned(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _cleaned(v) for k, v in value.items()}
+    return value
+
+
 def parse(text: str, schema: str, context: dict[str, Any]) -> BaseModel:
     """Validate a reply against a schema; ``AnswerInvalid`` says what to fix."""
-    data = extract_json(text)
+    data = _cleaned(extract_json(text))
     try:
         return SCHEMAS[schema].model_validate(data, context=context)
     except ValidationError as exc:

@@ -103,7 +103,8 @@ class LLMClient:
 
     @property
     def where(self) -> str:
-        return self.endpoint.base_url or "https://api.openai.com/v1"
+        """The endpoint as shown to the user: a password in its URL masked."""
+        return mask_secrets(self.endpoint.base_url or "https://api.openai.com/v1")
 
     @property
     def breaker_open(self) -> bool:
@@ -527,7 +528,7 @@ def _message(exc: Any) -> str:
 def _status_error(exc: Any, ep: Endpoint) -> Exception:
     status = exc.status_code
     detail = safe_line(mask_secrets(_mask(_message(exc), ep.api_key)))[:300]
-    where = ep.base_url or "https://api.openai.com/v1"
+    where = mask_secrets(ep.base_url or "https://api.openai.com/v1")
     if status in (401, 403):
         return LLMAuthError(
             f"The model endpoint {where} refused the request (HTTP {status}: {detail}). Check "

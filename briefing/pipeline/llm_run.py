@@ -23,6 +23,7 @@ from ..models import (
     StoryDigest,
     TranslatedTitle,
 )
+from ..safety import mask_secrets
 from .options import MakeOptions, Progress
 
 log = logging.getLogger(__name__)
@@ -133,7 +134,7 @@ class LLMRun:
             store=store,
             run_id=self.run_id,
             max_points=options.max_points,
-            base_url=s.base_url,
+            base_url=mask_secrets(s.base_url) if s.base_url else None,  # logged in the cache
             check_prompt=check_prompt,
             headlines_prompt=headlines_prompt,
         )
@@ -274,7 +275,7 @@ class LLMRun:
         return {
             "engine_version": __version__,
             "model": s.model,
-            "base_url": s.base_url,
+            "base_url": mask_secrets(s.base_url) if s.base_url else None,
             "prompts": tuple(dict.fromkeys(self.engine.used)),  # threads may add one twice
             "tokenizer": self.counter.name,
             "parameters": (

@@ -142,15 +142,17 @@ def _damaged_or_legacy(data: bytes, check: bool = True) -> Decoded:
                 ),
                 check,
             )
-    if valid_multibyte > 0:
+    if valid_multibyte > 0 or bad <= max(3, len(data) // 1000):
+        # mostly text with a few damaged bytes (a cut-off character, a stray byte in an
+        # English file) that no code page reads plausibly: keep the text, name the bytes
         return _checked(
             Decoded(
                 text,
                 "utf-8",
                 first,
                 bad,
-                f"is mostly not valid UTF-8 ({describe_offsets(bad, first)}); read as UTF-8 "
-                "with U+FFFD (�) for them. Save it as UTF-8 and run again",
+                f"is not valid UTF-8 in {describe_offsets(bad, first)}; read as UTF-8 with "
+                "U+FFFD (�) for them. Check the file for damage, or save it as UTF-8",
             ),
             check,
         )

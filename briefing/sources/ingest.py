@@ -331,6 +331,26 @@ def _parse_feed(path: Path, data: bytes) -> tuple[list[Article], list[Problem]]:
     )
 
 
+def _front_matter_loader(yaml: Any) -> Any:
+    """YAML's safe loader, but dates stay text: brief reads them itself, so that
+    "2026-13-45" is a warning about the date, not a lost article."""
+    global _LOADER
+    if _LOADER is None:
+
+        class Loader(yaml.SafeLoader):  # type: ignore[name-defined,misc]
+            pass
+
+        Loader.yaml_implicit_resolvers = {
+            first: [r for r in resolvers if r[0] != "tag:yaml.org,2002:timestamp"]
+            for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+        }
+        _LOADER = Loader
+    return _LOADER
+
+
+_LOADER: Any = None
+
+
 def _parse_text(path: Path, text: str, problems: list[Problem]) -> Article:
     meta: dict[str, Any] = {}
     match = _FRONT_MATTER.match(text)
@@ -338,10 +358,10 @@ def _parse_text(path: Path, text: str, problems: list[Problem]) -> Article:
         import yaml
 
         try:
-            loaded = yaml.safe_load(match.group(1))
+            loaded = yaml.load(match.group(1), Loader=_front_matter_loader(yaml))  # noqa: S506
         except RecursionError:
             raise ArticleError(files.name(path), "front matter is nested too deeply.") from None
-        except yaml.YAMLError as exc:
+        except (yaml.YAMLError, ValueError) as exc:
             mark = getattr(exc, "problem_mark", None)
             where = f" (line {mark.line + 2})" if mark else ""
             raise ArticleError(
