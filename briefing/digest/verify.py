@@ -683,20 +683,7 @@ def _quotes(text: str, article: Article) -> bool:
 
 
 def _body(article: Article) -> str:
-    return _normalized_body(article.title, article.text)
-
-
-_BODIES: dict[tuple[str, str], str] = {}
-
-
-def _normalized_body(title: str, text: str) -> str:
-    """Each article body is normalised once, however many points quote it."""
-    key = (title, text)
-    if key not in _BODIES:
-        if len(_BODIES) > 4096:
-            _BODIES.clear()
-        _BODIES[key] = normalize(f"{title}\n{text}")
-    return _BODIES[key]
+    return normalize(f"{article.title}\n{article.text}")  # cached by normalize itself
 
 
 _SPEECH = re.compile(

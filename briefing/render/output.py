@@ -140,18 +140,11 @@ def write_atomic(path: Path, data: bytes) -> Path:
         ) from exc
     tmp_name = None
     try:
-        with tempfile.NamedTemporaryFile(
-            dir=path.parent, prefix=f".{path.name}.", suffix=".tmp", delete=False
-        ) as tmp:
-            tmp_name = tmp.name
-            tmp.write(data)
-            tmp.flush()
-            os.fsync(tmp.fileno())
-        os.chmod(tmp_name, 0o666 & ~_umask())
+        tmp_name = _write_temp(path, data)  # removes its temp file itself if it fails
         os.replace(tmp_name, path)
     except OSError as exc:
-        if tmp_name and os.path.exists(tmp_name):
-            os.unlink(tmp_name)
+        if tmp_name:
+            _unlink(tmp_name)
         raise OutputError(
             f"Cannot write {path} ({exc.strerror or exc}); check the folder's permissions "
             "and free space, or choose another with -o DIR."
