@@ -200,43 +200,24 @@ def _stem_en(word: str) -> str:
     return word
 
 
-# Words and terms are computed per white-space-separated chunk and remembered: news text
-# repeats its vocabulary, so most chunks are seen before. Folding never joins or splits
-# across white space (NFKC composes only onto a preceding letter, and white space is
-# not one), so the words of a text are the words of its chunks, in order.
-_CACHE_LIMIT = 1 << 17  # chunks remembered; the cache starts over when full (~30 MB)
-_chunk_words: dict[str, tuple[str, ...]] = {}
-_chunk_terms: dict[str, tuple[str, ...]] = {}
+# A text is folded in one go (the folds are per character, so the words of a text are
+# the words of its parts), and each distinct word's term is remembered: news text repeats
+# its vocabulary, and most of the time went into looking each word up again.
+_CACHE_LIMIT = 1 << 19  # distinct words remembered; starts over when full (~80 MB)
+_word_terms: dict[str, str | None] = {}
 
 
-def _words_of_chunk(chunk: str) -> tuple[str, ...]:
-    found = _chunk_words.get(chunk)
-    if found is None:
-        if len(_chunk_words) >= _CACHE_LIMIT:
-            _chunk_words.clear()
-        found = tuple(_WORD.findall(normalize(chunk).replace("_", " ")))
-        _chunk_words[chunk] = found
-    return found
-
-
-def _terms_of_chunk(chunk: str) -> tuple[str, ...]:
-    found = _chunk_terms.get(chunk)
-    if found is None:
-        if len(_chunk_terms) >= _CACHE_LIMIT:
-            _chunk_terms.clear()
-        found = tuple(stem for stem in map(_term, _words_of_chunk(chunk)) if stem is not None)
-        _chunk_terms[chunk] = found
-    return found
+def _fold(text: str) -> str:
+    """normalize() without the white-space pass and the cache: for tokenising."""
+    text = unicodedata.normalize("NFKC", text)
+    if not text.isascii():
+        text = text.translate(_NORMALIZE)
+    return text.casefold().replace("_", " ")
 
 
 def words(text: str) -> list[str]:
     """Normalised word tokens (letters and digits)."""
-    out: list[str] = []
-    known = _chunk_words.get
-    for chunk in text.split():
-        found = known(chunk)
-        out += _words_of_chunk(chunk) if found is None else found
-    return out
+    return _WORD.findall(_fold(text))
 
 
 def _term(word: str) -> str | None:
@@ -254,13 +235,21 @@ def _term(word: str) -> str | None:
     return stem if len(stem) >= 2 or stem.isdigit() else None
 
 
+_UNKNOWN = object()
+
+
 def terms(text: str) -> list[str]:
     """Content terms for matching: normalised, function words dropped, light-stemmed."""
     out: list[str] = []
-    known = _chunk_terms.get
-    for chunk in text.split():
-        found = known(chunk)
-        out += _terms_of_chunk(chunk) if found is None else found
+    known = _word_terms.get
+    for word in _WORD.findall(_fold(text)):
+        term = known(word, _UNKNOWN)
+        if term is _UNKNOWN:
+            if len(_word_terms) >= _CACHE_LIMIT:
+                _word_terms.clear()
+            term = _word_terms[word] = _term(word)
+        if term is not None:
+            out.append(term)  # type: ignore[arg-type]
     return out
 
 
