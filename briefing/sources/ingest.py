@@ -95,7 +95,7 @@ def ingest(paths: Sequence[str | Path], *, include_briefings: bool = False) -> I
     articles: list[Article] = []
     inputs: list[InputFile] = []
     problems: list[Problem] = []
-    seen: dict[str, str] = {}  # article id -> fingerprint of its content
+    seen: dict[str, Article] = {}  # article id -> the article read under it
     taken: dict[str, int] = {}  # article id -> the last ~N suffix given to it
     own: list[Path] = []  # briefings brief wrote, skipped
     for file in files.walk(paths):
@@ -128,8 +128,8 @@ def ingest(paths: Sequence[str | Path], *, include_briefings: bool = False) -> I
         problems.extend(file_problems)
         repeats = 0
         for article in found:
-            fingerprint = _fingerprint(article)
-            if seen.get(article.id) == fingerprint:
+            before = seen.get(article.id)  # contents compared only when an id repeats
+            if before is not None and _fingerprint(before) == _fingerprint(article):
                 repeats += 1  # the same article again (a feed saved twice): read it once
                 continue
             unique = _unique_id(article.id, seen, taken)
@@ -143,7 +143,7 @@ def ingest(paths: Sequence[str | Path], *, include_briefings: bool = False) -> I
                     )
                 )
                 article = replace(article, id=unique)
-            seen[unique] = fingerprint
+            seen[unique] = article
             articles.append(article)
         if repeats:
             problems.append(
@@ -716,7 +716,7 @@ def _normalise_lang(value: str | None) -> str:
     return code if _LANG_CODE.fullmatch(code) else "und"
 
 
-def _unique_id(article_id: str, seen: dict[str, str], taken: dict[str, int]) -> str:
+def _unique_id(article_id: str, seen: dict[str, Article], taken: dict[str, int]) -> str:
     """``article_id``, or ``article_id~N`` for the next free N (remembered per id, so that
     50,000 records sharing one id take linear time, not quadratic)."""
     if article_id not in seen:
