@@ -71,12 +71,12 @@ def test_stories_digested_in_processes_are_the_same_and_reported(
     def run(workers: str, out: str) -> bytes:
         monkeypatch.setenv("BRIEF_WORKERS", workers)
         options = MakeOptions(
-            paths=(str(pile),), out_dir=str(tmp_path / out), formats=("json",),
+            paths=(str(pile),), out_dir=str(tmp_path / out), formats=("json", "md", "html"),
             engine="extractive", today=date(2026, 11, 23),
         )  # fmt: skip
         result = make(options, progress=lambda *step: seen.append(step))
-        data = result.written[0].read_bytes()
-        return re.sub(rb'"created_at": "[^"]*"', b"", data)
+        data = b"\n".join(path.read_bytes() for path in result.written)  # rendered side by side
+        return re.sub(rb"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00", b"", data)  # made at
 
     one = run("1", "one")
     reported_one = list(seen)
@@ -84,3 +84,24 @@ def test_stories_digested_in_processes_are_the_same_and_reported(
     assert one.count(b'"article_ids"') >= 2  # several stories, so several chunks
     assert run("2", "two") == one
     assert reported_one[-1] == seen[-1] and seen[-1][1] == seen[-1][2] >= 1
+
+
+def test_inherited_work_runs_in_forked_processes_without_pickling(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import os
+    import sys
+    import threading
+
+    lock = threading.Lock()  # cannot be pickled: only a forked worker can use it
+
+    def work(item: str) -> tuple[str, int, bool]:
+        return item.upper(), os.getpid(), lock.acquire(blocking=False)
+
+    monkeypatch.setenv("BRIEF_WORKERS", "2")
+    found = parallel.map_inherited(work, ["md", "json", "docx"], weight=parallel.PARALLEL_FROM)
+    assert [f[0] for f in found] == ["MD", "JSON", "DOCX"]  # in order
+    if sys.platform.startswith("linux"):
+        assert os.getpid() not in {f[1] for f in found}
+    monkeypatch.setenv("BRIEF_WORKERS", "1")
+    assert [f[1] for f in parallel.map_inherited(work, ["md"], weight=10**6)] == [os.getpid()]

@@ -19,7 +19,7 @@ from .. import __version__
 from ..config import endpoint_configured
 from ..daily.lock import hold
 from ..daily.run import continuing
-from ..digest import extractive, injection, verify
+from ..digest import extractive, verify
 from ..errors import ConfigError, NoArticlesError, NoEndpointError, OutputError
 from ..models import (
     Article,
@@ -37,12 +37,13 @@ from ..models import (
 )
 from ..render.common import Layout
 from ..render.output import write_all
-from ..sources import clean, ingest
+from ..sources import ingest
 from ..stories import dedup
 from .grouping import stories_of, wants_embeddings
 from .llm_run import OUTPUT_ESTIMATE, LLMRun, Plan, PlannedCall, failed_digest, llm_notice
 from .options import ENGINES, FORMATS, MakeOptions, Progress
-from .parallel import map_chunks
+from .parallel import map_chunks, map_inherited
+from .prepare import prepare
 
 __all__ = [
     "ENGINES",
@@ -104,18 +105,23 @@ def make(options: MakeOptions, progress: Progress | None = None) -> MakeResult:
             + ". Give .txt, .md, .json, .jsonl, feed (.xml .rss .atom) or .html files, or "
             "folders holding them."
         )
-    if options.articles is not None:
-        cleaned = ingested.articles
-    else:
-        # a map over articles: in worker processes for large piles (see parallel.py)
-        cleaned = tuple(
-            map_chunks(partial(clean.clean, reference=options.today), ingested.articles)
-        )
-    deduped = dedup.dedup(cleaned)
-    screened, quarantined = injection.screen(deduped.articles)
+    # One pass over each article (clean, fingerprint, screen, term counts): a map, in
+    # worker processes for large piles (see prepare.py and parallel.py).
+    prepared = map_chunks(
+        partial(prepare, reference=options.today, cleaned=options.articles is not None),
+        ingested.articles,
+    )
+    cleaned = tuple(p.article for p in prepared)
+    deduped = dedup.dedup(cleaned, [p.print for p in prepared])
+    kept = {id(a) for a in deduped.articles}
+    survivors = [p for p in prepared if id(p.article) in kept]
+    del prepared
+    screened = tuple(p.screened for p in survivors)
+    quarantined = tuple(q for p in survivors for q in p.quarantined)
     for q in quarantined:
         log.warning("article %s addresses an AI; quarantined: %s", q.article_id, q.text[:120])
-    stories = stories_of(screened, options)
+    stories = stories_of(screened, options, [p.features for p in survivors])
+    del survivors
     updates: dict[str, Update] = {}
     repeated = 0
     if options.previous:
@@ -159,13 +165,15 @@ def make(options: MakeOptions, progress: Progress | None = None) -> MakeResult:
         provenance_extra = llm.provenance()
         notice = llm_notice(options.settings.llm.model)
     else:
-        extracted = map_chunks(  # a map over stories: in worker processes for large piles
-            partial(_extract_all, max_points=options.max_points),
-            stories,
-            weight=len(deduped.articles),
-            progress=lambda done: report("stories", done, len(stories)),
+        # written and checked story by story: a map, in worker processes for large piles
+        digests, found = _gathered(
+            map_chunks(
+                partial(_extract_checked, max_points=options.max_points, quarantined=quarantined),
+                list(enumerate(stories, start=1)),
+                weight=len(deduped.articles),
+                progress=lambda done: report("stories", done, len(stories)),
+            )
         )
-        digests, found = _verified(extracted, quarantined)
         problems.extend(found)
         provenance_extra = {"engine_version": extractive.ENGINE_VERSION}
         notice = EXTRACTIVE_NOTICE
@@ -207,23 +215,38 @@ def _verified(
     digests: Sequence[StoryDigest], quarantined: Sequence[Quarantined] = ()
 ) -> tuple[list[StoryDigest], list[Problem]]:
     """Each digest checked against its story; corrections and failures as problems."""
+    return _gathered([_checked(n, d, quarantined) for n, d in enumerate(digests, start=1)])
+
+
+def _checked(
+    number: int, digest: StoryDigest, quarantined: Sequence[Quarantined]
+) -> tuple[StoryDigest, tuple[Problem, ...]]:
+    """One digest checked against its story (story ``number`` of the briefing)."""
+    try:
+        checked, found = verify.verify(digest, where=f"story {number}", quarantined=quarantined)
+    except Exception as exc:  # a bug in one story's checks never sinks the briefing
+        log.exception("story %d: the checks failed", number)
+        checked, found = (
+            failed_digest(
+                digest.story,
+                digest.engine,
+                f"internal error in the checks ({type(exc).__name__}: {exc}); please "
+                "report it with the input files",
+            ),
+            (),
+        )
+    return checked, tuple(found)
+
+
+def _gathered(
+    results: Sequence[tuple[StoryDigest, tuple[Problem, ...]]],
+) -> tuple[list[StoryDigest], list[Problem]]:
+    """The checked digests and their problems, one problem per error that failed stories
+    (a dead endpoint fails them all the same way)."""
     checked: list[StoryDigest] = []
     problems: list[Problem] = []
-    failed: dict[str, list[int]] = {}  # one error (a dead endpoint) -> the stories it failed
-    for number, digest in enumerate(digests, start=1):
-        try:
-            digest, found = verify.verify(digest, where=f"story {number}", quarantined=quarantined)
-        except Exception as exc:  # a bug in one story's checks never sinks the briefing
-            log.exception("story %d: the checks failed", number)
-            digest, found = (
-                failed_digest(
-                    digest.story,
-                    digest.engine,
-                    f"internal error in the checks ({type(exc).__name__}: {exc}); please "
-                    "report it with the input files",
-                ),
-                (),
-            )
+    failed: dict[str, list[int]] = {}
+    for number, (digest, found) in enumerate(results, start=1):
         problems.extend(found)
         if digest.status == "failed":
             failed.setdefault(digest.error or "failed", []).append(number)
@@ -324,8 +347,10 @@ def _choose_engine(options: MakeOptions) -> str:
     return "extractive"
 
 
-def _extract_all(stories: Sequence[Story], max_points: int) -> list[StoryDigest]:
-    return [_extract(story, max_points) for story in stories]
+def _extract_checked(
+    numbered: Sequence[tuple[int, Story]], max_points: int, quarantined: Sequence[Quarantined]
+) -> list[tuple[StoryDigest, tuple[Problem, ...]]]:
+    return [_checked(n, _extract(story, max_points), quarantined) for n, story in numbered]
 
 
 def _extract(story: Story, max_points: int) -> StoryDigest:
@@ -399,7 +424,14 @@ def _write(briefing: Briefing, options: MakeOptions) -> tuple[tuple[Path, ...], 
     # with the daily run, which holds it already): a folder never mixes two runs, and a
     # failed write replaces nothing.
     stem = options.file_stem or f"briefing-{briefing.date}"
-    rendered = [(out / f"{stem}.{fmt}", _render(briefing, fmt, layout)) for fmt in options.formats]
+    # the formats side by side in worker processes for large briefings (see parallel.py)
+    documents = map_inherited(
+        partial(_render, briefing, layout=layout), options.formats, weight=len(briefing.sources)
+    )
+    rendered = [
+        (out / f"{stem}.{fmt}", document)
+        for fmt, document in zip(options.formats, documents, strict=True)
+    ]
     try:
         if options.holds_lock:
             return write_all(rendered), None

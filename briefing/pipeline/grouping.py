@@ -24,9 +24,14 @@ from .options import MakeOptions
 log = logging.getLogger(__name__)
 
 
-def stories_of(articles: Sequence[Article], options: MakeOptions) -> tuple[Story, ...]:
-    """The stories of ``articles``, most widely reported first."""
-    found = group.group(articles)
+def stories_of(
+    articles: Sequence[Article],
+    options: MakeOptions,
+    features: Sequence[group.Features | None] | None = None,
+) -> tuple[Story, ...]:
+    """The stories of ``articles``, most widely reported first; ``features``: what
+    grouping compares of each article, when made already (see prepare.py)."""
+    found = group.group(articles, features)
     vectors = None
     if wants_embeddings(options):
         if options.dry_run:  # a dry run sends nothing, embeddings included

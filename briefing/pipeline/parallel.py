@@ -84,6 +84,36 @@ def map_chunks(
     return results
 
 
+_inherited: Callable[[Item], Result] | None = None  # see map_inherited
+
+
+def map_inherited(
+    function: Callable[[Item], Result], items: Sequence[Item], weight: int
+) -> list[Result]:
+    """``function`` over a few ``items`` (the formats of one briefing), one process each
+    when ``weight`` articles make it pay and processes can be forked: ``function`` and
+    the data it refers to (the whole briefing) are inherited by the forked workers, never
+    pickled; only the items and the results cross. Elsewhere, in this process."""
+    global _inherited
+    processes = min(workers(weight), len(items))
+    if processes <= 1 or not sys.platform.startswith("linux"):
+        return [function(item) for item in items]
+    _inherited = function
+    try:
+        with ProcessPoolExecutor(max_workers=processes, mp_context=_context()) as pool:
+            return list(pool.map(_call_inherited, items))
+    except BrokenProcessPool as exc:
+        log.warning("worker processes failed (%s); going on in this process", exc)
+        return [function(item) for item in items]
+    finally:
+        _inherited = None
+
+
+def _call_inherited(item: Item) -> Result:
+    assert _inherited is not None, "map_inherited's workers are forked"
+    return _inherited(item)
+
+
 def _context() -> multiprocessing.context.BaseContext:
     """Fork where it is safe and cheap (Linux): the workers start at once, share the
     parent's pages, and do not import the caller's main script again (which ``spawn``

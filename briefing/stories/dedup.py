@@ -46,6 +46,7 @@ import zlib
 from array import array
 from collections import Counter, defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from ..models import Article, DedupResult, Duplicate
 from ..text import shingles, words
@@ -67,24 +68,40 @@ _MIN_TITLE_FREE_WORDS = 25  # shorter texts are shingled together with their tit
 _HASH_MASK = 0xFFFFFFFF
 
 
-def dedup(articles: Sequence[Article]) -> DedupResult:
-    """Drop exact and near duplicates, keeping the better copy of each group."""
+@dataclass(frozen=True, slots=True)
+class Print:
+    """What dedup compares of one article: the hash of its folded words (exact copies)
+    and the sorted hashes of its word 5-grams (near copies). Made per article, so that
+    the pipeline can make them in worker processes alongside cleaning."""
+
+    key: bytes
+    shingles: array
+
+
+def fingerprint(article: Article) -> Print:
+    title, text = words(article.title), words(article.text)
+    key = hashlib.blake2b(
+        " ".join(title).encode() + b"\x00" + " ".join(text).encode(), digest_size=16
+    ).digest()
+    return Print(key, _fingerprint(title, text))
+
+
+def dedup(articles: Sequence[Article], prints: Sequence[Print] | None = None) -> DedupResult:
+    """Drop exact and near duplicates, keeping the better copy of each group.
+    ``prints``: each article's ``fingerprint``, when made already."""
     order = sorted(range(len(articles)), key=lambda i: _rank(articles[i], i))
     dropped: dict[int, Duplicate] = {}
     first_by_key: dict[bytes, int] = {}
     fingerprints: dict[int, array] = {}
     for i in order:
         article = articles[i]
-        title, text = words(article.title), words(article.text)
-        key = hashlib.blake2b(
-            " ".join(title).encode() + b"\x00" + " ".join(text).encode(), digest_size=16
-        ).digest()
-        if key in first_by_key:
-            kept = articles[first_by_key[key]]
+        found = prints[i] if prints is not None else fingerprint(article)
+        if found.key in first_by_key:
+            kept = articles[first_by_key[found.key]]
             dropped[i] = Duplicate(dropped=article, kept_id=kept.id, kind="exact", similarity=1.0)
         else:
-            first_by_key[key] = i
-            fingerprints[i] = _fingerprint(title, text)
+            first_by_key[found.key] = i
+            fingerprints[i] = found.shingles
 
     survivors = [i for i in order if i not in dropped]
     near = _near_duplicates(articles, survivors, fingerprints)

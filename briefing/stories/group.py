@@ -73,9 +73,32 @@ class _Doc:
     day: int | None
 
 
-def group(articles: Sequence[Article]) -> tuple[Story, ...]:
-    """Group articles into stories, most widely reported first."""
-    counts, docs = _counts(articles)
+@dataclass(frozen=True, slots=True)
+class Features:
+    """What grouping reads of one article: its weighted term counts (title and lede)
+    and its strong terms (numbers and Latin-script names). Made per article, so that the
+    pipeline can make them in worker processes alongside cleaning."""
+
+    counts: Counter[str]
+    strong: frozenset[str]
+
+
+def features(article: Article) -> Features:
+    title, lede = _sections(article)
+    counts: Counter[str] = Counter()
+    for term in terms(title):
+        counts[term] += TITLE_WEIGHT
+    for term in terms(lede):
+        counts[term] += LEDE_WEIGHT
+    return Features(counts, frozenset(_strong_terms(article, title + "\n" + lede, counts)))
+
+
+def group(
+    articles: Sequence[Article], found: Sequence[Features | None] | None = None
+) -> tuple[Story, ...]:
+    """Group articles into stories, most widely reported first. ``found``: each
+    article's ``features`` when made already (None where not)."""
+    counts, docs = _counts(articles, found)
     if len(articles) < _COMPILED_FROM:
         pairs = _similarities_small(_unit_vectors(counts, docs), docs)
         clusters = _average_linkage(len(docs), pairs, [d.day for d in docs])
@@ -117,21 +140,19 @@ def _sections(article: Article) -> tuple[str, str]:
     return article.title, " ".join(lede[:LEDE_WORDS])
 
 
-def _counts(articles: Sequence[Article]) -> tuple[list[Counter[str]], list[_Doc]]:
+def _counts(
+    articles: Sequence[Article], found: Sequence[Features | None] | None = None
+) -> tuple[list[Counter[str]], list[_Doc]]:
     """Each article's weighted term counts, and its strong terms (IDF filled in later),
     language and day."""
     weighted: list[Counter[str]] = []
     docs = []
-    for article in articles:
-        title, lede = _sections(article)
-        counts: Counter[str] = Counter()
-        for term in terms(title):
-            counts[term] += TITLE_WEIGHT
-        for term in terms(lede):
-            counts[term] += LEDE_WEIGHT
-        weighted.append(counts)
-        names = _strong_terms(article, title + "\n" + lede, counts)
-        docs.append(_Doc(dict.fromkeys(names, 0.0), article.lang, article.published_day))
+    for i, article in enumerate(articles):
+        made = found[i] if found is not None else None
+        if made is None:
+            made = features(article)
+        weighted.append(made.counts)
+        docs.append(_Doc(dict.fromkeys(made.strong, 0.0), article.lang, article.published_day))
     return weighted, docs
 
 
