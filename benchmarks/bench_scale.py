@@ -3,12 +3,13 @@
     python benchmarks/bench_scale.py ../shared/data/ant_pool_31k.jsonl.gz \\
         [--sizes 1000,3000,10000,30974] [--formats md,json] [--old ../old-tree] [--one-day]
 
-For each size, the first N articles of the file are written, 5,000 lines a file, to a
-temporary folder (``brief make`` refuses a single file over 50 MB, and the 31k pool is
-95 MB; splitting it keeps the real ingest path). Then, each in a fresh child process:
+For each size, the first N articles of the file are written to one JSONL file in a
+temporary folder (streamed by ingest: the 31k pool is one 95 MB file). Then, each in a
+fresh child process:
 
-- **stories**: ingest -> clean -> dedup -> group, called stage by stage as the pipeline
-  calls them (cleaning in worker processes from 4,000 articles), with the time of each
+- **stories**: ingest -> clean -> dedup -> group -> merge, called stage by stage as the
+  pipeline calls them (the per-article pass in worker processes from 4,000 articles;
+  a tree without the pass or the merge is run the way it ran), with the time of each
   stage and a digest of the duplicates and stories (to compare two trees);
 - **make**: the whole offline briefing through the command line (``brief make
   --engine extractive --format FORMATS``), wall time and peak resident memory.
@@ -35,7 +36,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PART_LINES = 5_000
+PART_LINES = 1 << 30  # one file
 
 CHILD = r"""
 import hashlib, json, resource, sys, time
@@ -49,19 +50,41 @@ times = {}
 start = time.perf_counter()
 read = ingest.ingest([folder]); times["ingest"] = time.perf_counter() - start
 mark = time.perf_counter()
-try:  # as the pipeline does: in worker processes for large piles
+features = None
+try:  # as the pipeline does: one pass per article, in worker processes for large piles
     from functools import partial
     from briefing.pipeline.parallel import map_chunks
-    cleaned = tuple(map_chunks(partial(clean.clean, reference=date(2018, 11, 1)), read.articles))
+    from briefing.pipeline.prepare import prepare
+    prepared = map_chunks(partial(prepare, reference=date(2018, 11, 1)), read.articles)
+    times["clean"] = time.perf_counter() - mark; mark = time.perf_counter()
+    deduped = dedup.dedup(tuple(p.article for p in prepared), [p.print for p in prepared])
+    kept = {id(a) for a in deduped.articles}
+    survivors = [p for p in prepared if id(p.article) in kept]
+    articles = tuple(p.screened for p in survivors)
+    features = [p.features for p in survivors]
 except ImportError:  # a tree without it
-    cleaned = clean.clean(read.articles, reference=date(2018, 11, 1))
-times["clean"] = time.perf_counter() - mark; mark = time.perf_counter()
-deduped = dedup.dedup(cleaned); times["dedup"] = time.perf_counter() - mark
+    try:
+        from functools import partial
+        from briefing.pipeline.parallel import map_chunks
+        cleaning = partial(clean.clean, reference=date(2018, 11, 1))
+        cleaned = tuple(map_chunks(cleaning, read.articles))
+    except ImportError:
+        cleaned = clean.clean(read.articles, reference=date(2018, 11, 1))
+    times["clean"] = time.perf_counter() - mark; mark = time.perf_counter()
+    deduped = dedup.dedup(cleaned)
+    articles = deduped.articles
+times["dedup"] = time.perf_counter() - mark
 mark = time.perf_counter()
-articles = deduped.articles
 if one_day:
     articles = tuple(replace(a, published="2018-05-01") for a in articles)
-stories = group.group(articles); times["group"] = time.perf_counter() - mark
+stories = group.group(articles, features) if features else group.group(articles)
+times["group"] = time.perf_counter() - mark; mark = time.perf_counter()
+try:  # the second pass, where the tree has it
+    from briefing.stories import merge
+    stories = merge.merge(articles, stories)
+except ImportError:
+    pass
+times["merge"] = time.perf_counter() - mark
 times["stories"] = time.perf_counter() - start
 digest = hashlib.sha256(json.dumps([
     [[d.dropped.id, d.kept_id, d.similarity] for d in deduped.duplicates],
@@ -125,7 +148,8 @@ def measure(folder: Path, tree: Path | None, formats: str, one_day: bool) -> dic
         if one_day:
             out, _, _ = run_child([sys.executable, "-c", CHILD, str(folder), "1"], env, Path(tmp))
             day = json.loads(out)
-            result["one_day"] = {"group": day["times"]["group"], "peak_mib": day["peak_mib"]}
+            grouping = day["times"]["group"] + day["times"].get("merge", 0.0)
+            result["one_day"] = {"group": grouping, "peak_mib": day["peak_mib"]}
         command = [sys.executable, "-c", "from briefing.cli import main; main()", "make"]
         command += [str(folder), "-o", str(Path(tmp) / "out"), "-q", "--engine", "extractive"]
         command += ["--format", formats]
@@ -148,7 +172,7 @@ def line(label: str, r: dict) -> str:
     text = (
         f"{label:<5} {r['articles']:>6,} art  stories {t['stories']:6.1f}s "
         f"(ingest {t['ingest']:.1f} clean {t['clean']:.1f} dedup {t['dedup']:.1f} "
-        f"group {t['group']:.1f})  make {r['make']['seconds']:6.1f}s "
+        f"group {t['group']:.1f} merge {t.get('merge', 0):.1f})  make {r['make']['seconds']:6.1f}s "
         f"{r['make']['peak_mib']:6.0f} MiB  {r['stories']:,} stories "
         f"{r['duplicates']} dup  [{r['digest']}]  ({Path(r['tree']).parent.parent})"
     )

@@ -184,3 +184,26 @@ def test_every_story_is_kept_in_full_whatever_top_says() -> None:
     assert data["layout"] == {"top": 1, "langs": ["en"]}
     assert [s["in_full"] for s in data["stories"]] == [True, False]
     assert data["stories"][0]["sections"][0]["points"]  # nothing dropped
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        {"a": [], "b": {}, "c": [1, 2.5, 0.1, 1e-07, -3, True, None], "d": "نص «عربي» \u200c"},
+        {"quote": 'he said "no"\n\ttab \\ \u2028 \x01', "nested": [[{"x": []}], {"y": {}}]},
+        {"big": 2**70, "n": 1.0},  # past 64 bits: the standard library writes it
+    ],
+)
+def test_written_like_the_standard_library(value: dict[str, Any]) -> None:
+    assert render_json._dumps(value) == json.dumps(value, ensure_ascii=False, indent=2)
+
+
+def test_a_whole_briefing_is_written_like_the_standard_library() -> None:
+    text = render_json.render(sample_briefing())
+    assert text == json.dumps(json.loads(text), ensure_ascii=False, indent=2) + "\n"
+
+
+@pytest.mark.parametrize("number", [1e-5, 1.5e-5, 1e-6, -2e-7, 1e-10, 1e-4, 0.00012, 1e16])
+def test_small_and_large_numbers_are_written_like_the_standard_library(number: float) -> None:
+    value = {"n": number, "list": [number, {"m": -number}]}
+    assert render_json._dumps(value) == json.dumps(value, ensure_ascii=False, indent=2)
