@@ -347,7 +347,13 @@ def safe_url(url: str | None) -> str | None:
         return None
     if scheme in ("http", "https") and not parts.netloc:
         return None
-    return quote(text, safe=":/?#[]@!$&'*+,;=%~-._").replace("(", "%28").replace(")", "%29")
+    if not _QUOTED.fullmatch(text):  # quote() works byte by byte in Python: only if needed
+        text = quote(text, safe=_URL_SAFE)
+    return text.replace("(", "%28").replace(")", "%29")
+
+
+_URL_SAFE = ":/?#[]@!$&'*+,;=%~-._"
+_QUOTED = re.compile("[A-Za-z0-9" + re.escape(_URL_SAFE) + "()]*")  # what quote() leaves
 
 
 _URL_IN_TEXT = re.compile('(?:https?://|mailto:)[^\\s<>"«»⁦-⁩]*[^\\s<>"«»⁦-⁩.,;:!?)\\]}\'’”]')
