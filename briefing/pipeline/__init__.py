@@ -154,8 +154,13 @@ def make(options: MakeOptions, progress: Progress | None = None) -> MakeResult:
             plan = llm.plan(packed, not_sent=len(stories) - in_full)
             return MakeResult(None, (), None, tuple(problems), plan)
         generated = llm.generate_all(packed, report)
-        rest = [_extract(story, options.max_points) for story in stories[in_full:]]
-        digests, found = _verified([*generated, *rest], quarantined)
+        checked = [_checked(n, d, quarantined) for n, d in enumerate(generated, start=1)]
+        rest = map_chunks(  # the offline digests of the others, as in the extractive run
+            partial(_extract_checked, max_points=options.max_points, quarantined=quarantined),
+            list(enumerate(stories[in_full:], start=in_full + 1)),
+            weight=len(deduped.articles),
+        )
+        digests, found = _gathered([*checked, *rest])
         problems.extend(found)
         digests = [*llm.check_all(digests[:in_full], packed, report), *digests[in_full:]]
         overview, overview_problem = llm.overview(digests[:in_full])
