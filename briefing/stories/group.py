@@ -40,6 +40,7 @@ from bisect import bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from itertools import chain
 from typing import TYPE_CHECKING
 
 from ..models import Article, Story
@@ -184,20 +185,19 @@ def _matrix(weighted: list[Counter[str]], docs: list[_Doc]) -> sparse.csr_matrix
     import numpy as np
     from scipy import sparse
 
-    vocabulary: dict[str, int] = {}
-    indptr, indices, weights = [0], [], []  # type: list[int], list[int], list[float]
-    for counts in weighted:
-        for term, weight in counts.items():
-            indices.append(vocabulary.setdefault(term, len(vocabulary)))
-            weights.append(weight)
-        indptr.append(len(indices))
+    # the same vocabulary order (first seen) and columns as a loop over every term, but
+    # iterated in C: a million terms at 10,000 articles
+    flat = list(chain.from_iterable(weighted))
+    vocabulary = {term: i for i, term in enumerate(dict.fromkeys(flat))}
+    weights = list(chain.from_iterable(counts.values() for counts in weighted))
+    indptr = np.cumsum([0, *map(len, weighted)], dtype=np.int64)
     n = len(weighted)
-    columns = np.array(indices, dtype=np.int64)
+    columns = np.fromiter(map(vocabulary.__getitem__, flat), dtype=np.int64, count=len(flat))
     df = np.bincount(columns, minlength=len(vocabulary))
     idf = np.log((n + 1) / (df + 1)) + 1
     values = np.log1p(np.array(weights, dtype=np.float64)) * idf[columns]
     matrix = sparse.csr_matrix(
-        (values, columns, np.array(indptr, dtype=np.int64)),
+        (values, columns, indptr),
         shape=(n, max(len(vocabulary), 1)),
     )
     norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
