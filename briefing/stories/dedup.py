@@ -76,6 +76,7 @@ class Print:
 
     key: bytes
     shingles: array
+    sampled: array  # the shingles whose hash is a multiple of _SAMPLE_MOD
 
 
 def fingerprint(article: Article) -> Print:
@@ -83,7 +84,8 @@ def fingerprint(article: Article) -> Print:
     key = hashlib.blake2b(
         " ".join(title).encode() + b"\x00" + " ".join(text).encode(), digest_size=16
     ).digest()
-    return Print(key, _fingerprint(title, text))
+    hashes = _fingerprint(title, text)
+    return Print(key, hashes, array("I", (h for h in hashes if h % _SAMPLE_MOD == 0)))
 
 
 def dedup(articles: Sequence[Article], prints: Sequence[Print] | None = None) -> DedupResult:
@@ -93,6 +95,7 @@ def dedup(articles: Sequence[Article], prints: Sequence[Print] | None = None) ->
     dropped: dict[int, Duplicate] = {}
     first_by_key: dict[bytes, int] = {}
     fingerprints: dict[int, array] = {}
+    sampled: dict[int, array] = {}
     for i in order:
         article = articles[i]
         found = prints[i] if prints is not None else fingerprint(article)
@@ -102,9 +105,10 @@ def dedup(articles: Sequence[Article], prints: Sequence[Print] | None = None) ->
         else:
             first_by_key[found.key] = i
             fingerprints[i] = found.shingles
+            sampled[i] = found.sampled
 
     survivors = [i for i in order if i not in dropped]
-    near = _near_duplicates(articles, survivors, fingerprints)
+    near = _near_duplicates(articles, survivors, fingerprints, sampled)
     dropped.update(near)
 
     exact = len(dropped) - len(near)
@@ -135,10 +139,12 @@ def _fingerprint(title: list[str], text: list[str]) -> array:
 
 
 def _near_duplicates(
-    articles: Sequence[Article], order: list[int], fingerprints: dict[int, array]
+    articles: Sequence[Article],
+    order: list[int],
+    fingerprints: dict[int, array],
+    sampled: dict[int, array],
 ) -> dict[int, Duplicate]:
     """Near duplicates among ``order`` (best copy first), keyed by input index."""
-    sampled = {i: [h for h in fingerprints[i] if h % _SAMPLE_MOD == 0] for i in order}
     postings: dict[int, list[int]] = defaultdict(list)
     for i in order:
         if len(fingerprints[i]) >= MIN_SHINGLES:
