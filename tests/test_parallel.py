@@ -105,3 +105,23 @@ def test_inherited_work_runs_in_forked_processes_without_pickling(
         assert os.getpid() not in {f[1] for f in found}
     monkeypatch.setenv("BRIEF_WORKERS", "1")
     assert [f[1] for f in parallel.map_inherited(work, ["md"], weight=10**6)] == [os.getpid()]
+
+
+def test_files_read_in_processes_give_the_same_articles_and_problems(
+    tmp_path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from briefing.sources import ingest
+
+    for k in range(12):
+        record = {"id": f"a{k}", "title": f"Title {k}", "text": f"Text number {k} here."}
+        (tmp_path / f"{k:02d}.json").write_text(json.dumps(record), encoding="utf-8")
+    (tmp_path / "05b.json").write_text("{not json", encoding="utf-8")  # a bad one
+    (tmp_path / "06b.txt").write_text("A plain text article.\nIts body.", encoding="utf-8")
+    (tmp_path / "07b.xyz").write_text("unsupported", encoding="utf-8")
+    (tmp_path / "08b.json").write_text(json.dumps({"id": "a3", "text": "Other"}), encoding="utf-8")
+    one = ingest.ingest([tmp_path])
+    monkeypatch.setenv("BRIEF_WORKERS", "3")
+    several = ingest.ingest([tmp_path], mapper=parallel.map_chunks)
+    assert several == one
+    assert len(one.articles) == 14 and len(one.problems) >= 3  # bad, unsupported, id reused
+    assert [a.id for a in one.articles][:3] == ["a0", "a1", "a2"]

@@ -94,7 +94,9 @@ def make(options: MakeOptions, progress: Progress | None = None) -> MakeResult:
     if options.articles is not None:  # from the article store: read and cleaned already
         ingested = IngestResult(options.articles, options.inputs)
     else:
-        ingested = ingest.ingest(options.paths, include_briefings=options.include_briefings)
+        ingested = ingest.ingest(  # file by file, in worker processes for many files
+            options.paths, include_briefings=options.include_briefings, mapper=map_chunks
+        )
     problems = list(ingested.problems)
     if not ingested.articles:
         listed = "; ".join(str(p) for p in problems[:5])

@@ -18,8 +18,8 @@ import io
 import json
 import logging
 import re
-from collections.abc import Iterable, Sequence
-from dataclasses import replace
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -87,44 +87,48 @@ _ALIASES = {
 }
 
 
-def ingest(paths: Sequence[str | Path], *, include_briefings: bool = False) -> IngestResult:
+Mapper = Callable[[Callable[[Sequence[Path]], list["_Read"]], Sequence[Path]], list["_Read"]]
+
+
+def ingest(
+    paths: Sequence[str | Path], *, include_briefings: bool = False, mapper: Mapper | None = None
+) -> IngestResult:
     """Read every article under ``paths``; unusable files become problems, not failures.
 
     Briefings brief wrote itself (named ``briefing-YYYY-MM-DD.*`` and marked inside) are
-    skipped with a note, unless ``include_briefings``."""
+    skipped with a note, unless ``include_briefings``. Each file is read on its own:
+    ``mapper`` (the pipeline's, which uses worker processes for many files) maps the
+    reading over them and returns the results in order; by default, one after another."""
     articles: list[Article] = []
     inputs: list[InputFile] = []
     problems: list[Problem] = []
     seen: dict[str, Article] = {}  # article id -> the article read under it
     taken: dict[str, int] = {}  # article id -> the last ~N suffix given to it
     own: list[Path] = []  # briefings brief wrote, skipped
-    for file in files.walk(paths):
+    walked = list(files.walk(paths))
+    readable = [
+        f
+        for f in walked
+        if not isinstance(f, Problem)
+        and (_kind(f) in KNOWN or files.OWN_OUTPUT.match(f.name.lower()))
+    ]
+    reading = functools.partial(_read_files, include_briefings=include_briefings)
+    read = iter(mapper(reading, readable) if mapper else reading(readable))
+    for file in walked:
         if isinstance(file, Problem):
             problems.append(file)
             continue
         if _kind(file) not in KNOWN and not files.OWN_OUTPUT.match(file.name.lower()):
             problems.append(_unsupported(file))
             continue
-        try:
-            found, file_problems, sha256 = _read_file(file, include_briefings)
-        except ArticleError as exc:
-            problems.append(Problem(exc.path, exc.problem))
+        outcome = next(read)
+        if outcome.problem is not None:
+            problems.append(outcome.problem)
             continue
-        except _OwnOutput:
+        if outcome.own:
             own.append(file)
             continue
-        except Exception as exc:  # noqa: BLE001
-            # a parser library (feedparser, trafilatura, lxml, yaml) failing on a hostile
-            # file: that file is lost, never the run. -vv shows the traceback.
-            log.debug("reading %s failed", files.name(file), exc_info=True)
-            problems.append(
-                Problem(
-                    files.name(file),
-                    f"could not be read ({type(exc).__name__}: {str(exc)[:200]}); skipped. "
-                    "Please report it with the file.",
-                )
-            )
-            continue
+        found, file_problems, sha256 = outcome.articles, outcome.problems, outcome.sha256
         problems.extend(file_problems)
         repeats = 0
         for article in found:
@@ -206,6 +210,43 @@ def _unsupported(path: Path) -> Problem:
         f"unsupported file type {files.name(path.suffix) or '(none)'!r}; skipped. "
         f"Supported: {' '.join(SUPPORTED)}.",
     )
+
+
+@dataclass(frozen=True, slots=True)
+class _Read:
+    """What reading one file gave: its articles, problems and sha256; or the problem that
+    lost it; or ``own`` for a briefing brief wrote."""
+
+    articles: tuple[Article, ...] = ()
+    problems: tuple[Problem, ...] = ()
+    sha256: str = ""
+    problem: Problem | None = None
+    own: bool = False
+
+
+def _read_files(paths: Sequence[Path], include_briefings: bool) -> list[_Read]:
+    return [_read_one(path, include_briefings) for path in paths]
+
+
+def _read_one(path: Path, include_briefings: bool) -> _Read:
+    try:
+        found, problems, sha256 = _read_file(path, include_briefings)
+    except ArticleError as exc:
+        return _Read(problem=Problem(exc.path, exc.problem))
+    except _OwnOutput:
+        return _Read(own=True)
+    except Exception as exc:  # noqa: BLE001
+        # a parser library (feedparser, trafilatura, lxml, yaml) failing on a hostile
+        # file: that file is lost, never the run. -vv shows the traceback.
+        log.debug("reading %s failed", files.name(path), exc_info=True)
+        return _Read(
+            problem=Problem(
+                files.name(path),
+                f"could not be read ({type(exc).__name__}: {str(exc)[:200]}); skipped. "
+                "Please report it with the file.",
+            )
+        )
+    return _Read(tuple(found), tuple(problems), sha256)
 
 
 def _read_file(path: Path, include_briefings: bool) -> tuple[list[Article], list[Problem], str]:
