@@ -35,6 +35,11 @@ the most and the N found stories that merge the most labels, with their titles. 
 leave-one-day-out: the merge pass's threshold tuned on all days but one, the day left
 out scored with it.
 
+``--unrelated FILE`` adds a labelled file's articles to every day as stories of their own
+(the English WikiRef articles to the Arabic days of 2018: a control for grouping across
+languages, in which every pair of an added article and a day's article found together
+is a wrong join).
+
 ``--pool`` also times dedup then group on a large pool, with peak resident memory.
 """
 
@@ -236,6 +241,16 @@ def labels_files(paths: Sequence[str], texts: str | Sequence[str]) -> list[Day]:
     return days
 
 
+def with_unrelated(day: Day, unrelated: Day) -> Day:
+    """``day`` with the articles of ``unrelated`` added, their labels kept apart from the
+    day's (``unrelated:`` before each), so that none is labelled with a day's article."""
+    ids = {str(r["id"]) for r in day.records}
+    extra = [r for r in unrelated.records if str(r["id"]) not in ids]
+    labels = dict(day.labels)
+    labels.update({str(r["id"]): "unrelated:" + unrelated.labels[str(r["id"])] for r in extra})
+    return Day(f"{day.name}+{unrelated.name.removesuffix('.jsonl')}", day.records + extra, labels)
+
+
 def _check_unique(path: str, records: list[dict]) -> None:
     ids = Counter(str(r["id"]) for r in records)
     repeated = [i for i, n in ids.items() if n > 1]
@@ -392,12 +407,18 @@ def report(results: Sequence[Result], errors: int = 0) -> Counts:
 def _cross_language(r: Result) -> None:
     """Pairs of articles in two languages: how many of those labelled together were found
     together (recall), and how many found together are labelled so (precision)."""
-    truth, found, both = pairs_by_language(r)["across"]
+    split = pairs_by_language(r)
+    truth, found, both = split["across"]
     precision = both / found if found else 1.0
     recall = both / truth if truth else 1.0
     print(
         f"{r.day.name}: pairs across languages: {truth} labelled together, {found} found "
         f"together, {both} both (precision {precision:.3f}, recall {recall:.3f})"
+    )
+    truth, found, both = split["within"]
+    print(
+        f"{r.day.name}: pairs within one language: precision "
+        f"{both / found if found else 1.0:.3f}, recall {both / truth if truth else 1.0:.3f}"
     )
 
 
@@ -594,6 +615,12 @@ def main(argv: Sequence[str] | None = None) -> None:
         help="with --embeddings-model: score every day at each of these thresholds",
     )
     parser.add_argument(
+        "--unrelated",
+        metavar="JSONL",
+        help="add these labelled articles (e.g. wikiref220.jsonl) to every day, each story "
+        "its own: a control in which every pair they form with the day's articles is wrong",
+    )
+    parser.add_argument(
         "--errors", type=int, default=0, metavar="N", help="list the N worst splits and merges"
     )
     parser.add_argument("--pool", help="a large (gzip) JSONL to time dedup + group on")
@@ -613,6 +640,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         parser.error("give a labelled file, --labels or --pool")
     days = [labelled_file(path) for path in [*args.labelled, *args.also]]
     days += labels_files(args.labels, texts) if args.labels else []
+    if args.unrelated:
+        days = [with_unrelated(day, labelled_file(args.unrelated)) for day in days]
     if days:
         report([score_day(day) for day in days], args.errors)
     if args.sweep and days:

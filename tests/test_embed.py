@@ -251,12 +251,12 @@ def test_grouping_embeddings_says_what_is_missing(
 @pytest.mark.parametrize(
     ("llm", "cutoff", "source"),
     [
-        ({"embeddings_model": "multilingual-e5-small"}, 0.84, "measured"),
-        ({"embeddings_model": "intfloat/Multilingual-E5-Small"}, 0.84, "measured"),
-        ({"embeddings_model": "use-multilingual-v3"}, 0.45, "measured"),
-        ({"embeddings_model": "text-embedding-3-small"}, 0.80, "assumed"),
-        ({}, 0.80, "assumed"),
-        ({"embeddings_model": "multilingual-e5-small", "embeddings_threshold": 0.9}, 0.9, "toml"),
+        ({"embeddings_model": "use-multilingual-v3"}, 0.65, "measured"),
+        ({"embeddings_model": "local/USE-Multilingual-v3"}, 0.65, "measured"),
+        ({"embeddings_model": "text-embedding-3-small"}, 0.80, "a guess"),
+        ({"embeddings_model": "multilingual-e5-small"}, 0.80, "a guess"),
+        ({}, 0.80, "a guess"),
+        ({"embeddings_model": "use-multilingual-v3", "embeddings_threshold": 0.9}, 0.9, "toml"),
     ],
 )
 def test_the_embeddings_threshold_comes_from_brief_toml_or_the_model(
@@ -287,25 +287,35 @@ def _leaning(text: str) -> list[float]:
 
 
 @pytest.mark.parametrize(
-    ("cutoff", "expected"),
+    ("cutoff", "expected", "warned"),
     [
-        (0.5, [["ar0", "ar1", "en0"], ["en1"]]),
-        (0.7, [["ar0", "ar1"], ["en0"], ["en1"]]),
+        (0.5, [["ar0", "ar1", "en0"], ["en1"]], False),
+        (0.7, [["ar0", "ar1"], ["en0"], ["en1"]], False),
+        (None, [["ar0", "ar1"], ["en0"], ["en1"]], True),  # 0.80, a guess for this model
     ],
 )
 def test_make_joins_at_the_configured_threshold(
-    mixed: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cutoff: float, expected
+    mixed: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+    cutoff: float | None,
+    expected,
+    warned: bool,
 ):
     with FakeOpenAI(embedder=_leaning) as server:
         monkeypatch.setenv("OPENAI_BASE_URL", server.base_url)
-        found = _stories(
-            mixed,
-            tmp_path / "out",
-            grouping="embeddings",
-            embeddings_model=MODEL,
-            embeddings_threshold=cutoff,
-        )
+        with caplog.at_level(logging.WARNING):
+            found = _stories(
+                mixed,
+                tmp_path / "out",
+                grouping="embeddings",
+                embeddings_model=MODEL,
+                embeddings_threshold=cutoff,
+            )
     assert found == expected
+    said = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert any("[llm] embeddings_threshold" in m and MODEL in m for m in said) is warned
 
 
 def test_an_unknown_grouping_is_refused():

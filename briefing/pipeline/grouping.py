@@ -37,7 +37,16 @@ def stories_of(articles: Sequence[Article], options: MakeOptions) -> tuple[Story
         else:
             vectors = _vectors(articles, options)
     cutoff, source = options.settings.llm.embeddings_cutoff()
-    if vectors:
+    if vectors and source.startswith("a guess"):
+        log.warning(
+            "stories in two languages join when their embeddings' cosine reaches %.2f, a "
+            "guess for %s: a cosine's scale depends on the model. Set [llm] "
+            "embeddings_threshold in brief.toml to the value measured for it (README, "
+            '"Grouping across languages", says how).',
+            cutoff,
+            options.settings.llm.embeddings_model,
+        )
+    elif vectors:
         log.info("embeddings: stories in two languages join at cosine %.2f (%s)", cutoff, source)
     return merge.merge(articles, found, vectors=vectors, embed_threshold=cutoff)
 

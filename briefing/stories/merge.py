@@ -126,7 +126,7 @@ def merge(
         for article in story.articles:
             named = known_names(article.title + "\n" + article.text[:NAME_CHARS], nouns_only=True)
             cluster.names.update(named)
-            if bilingual:
+            if bilingual and (not vectors or article.id not in vectors):  # else embeddings
                 cluster.signals |= _signals(article, named)
         days = [a.published_day for a in story.articles if a.published_day is not None]
         cluster.days = (min(days), max(days)) if days else None
