@@ -14,7 +14,10 @@ whose licences forbid copying them into the repository.
 Each day goes through the stages as ``brief make`` runs them: ``ingest`` (of a
 temporary JSONL file), ``clean`` (with the day's newest publication date as today),
 ``dedup``, ``group``, then the ``merge`` pass (with ``--embeddings-model NAME``, on the
-embeddings of that model at ``OPENAI_BASE_URL``, as ``--grouping embeddings`` does).
+embeddings of that model at ``OPENAI_BASE_URL``, as ``--grouping embeddings`` does, at
+``--embeddings-threshold``; vectors are kept in brief's cache, so a second run sends
+nothing; ``--sweep T ...`` scores each day at several embeddings thresholds, with the
+pairs within one language and across two counted apart).
 A day in two languages also gets the pairs across languages counted: how many of those
 labelled together were found together, and how many found together are labelled so.
 An article dropped as a duplicate counts as a member of the
@@ -31,6 +34,11 @@ same (pairs grow with the square of a story's size, so one day's big story domin
 the most and the N found stories that merge the most labels, with their titles. ``--loo`` adds
 leave-one-day-out: the merge pass's threshold tuned on all days but one, the day left
 out scored with it.
+
+``--unrelated FILE`` adds a labelled file's articles to every day as stories of their own
+(the English WikiRef articles to the Arabic days of 2018: a control for grouping across
+languages, in which every pair of an added article and a day's article found together
+is a wrong join).
 
 ``--pool`` also times dedup then group on a large pool, with peak resident memory.
 """
@@ -58,7 +66,7 @@ from briefing.sources.clean import clean  # noqa: E402
 from briefing.sources.ingest import ingest  # noqa: E402
 from briefing.stories.dedup import dedup  # noqa: E402
 from briefing.stories.group import group  # noqa: E402
-from briefing.stories.merge import THRESHOLD, merge  # noqa: E402
+from briefing.stories.merge import EMBED_THRESHOLD, THRESHOLD, merge  # noqa: E402
 
 
 def load(path: str | Path) -> tuple[list[Article], list[str | None]]:
@@ -233,6 +241,16 @@ def labels_files(paths: Sequence[str], texts: str | Sequence[str]) -> list[Day]:
     return days
 
 
+def with_unrelated(day: Day, unrelated: Day) -> Day:
+    """``day`` with the articles of ``unrelated`` added, their labels kept apart from the
+    day's (``unrelated:`` before each), so that none is labelled with a day's article."""
+    ids = {str(r["id"]) for r in day.records}
+    extra = [r for r in unrelated.records if str(r["id"]) not in ids]
+    labels = dict(day.labels)
+    labels.update({str(r["id"]): "unrelated:" + unrelated.labels[str(r["id"])] for r in extra})
+    return Day(f"{day.name}+{unrelated.name.removesuffix('.jsonl')}", day.records + extra, labels)
+
+
 def _check_unique(path: str, records: list[dict]) -> None:
     ids = Counter(str(r["id"]) for r in records)
     repeated = [i for i, n in ids.items() if n > 1]
@@ -251,9 +269,12 @@ class Result:
     langs: list[str] = field(default_factory=list)
 
 
-def score_day(day: Day, threshold: float = THRESHOLD) -> Result:
+def score_day(
+    day: Day, threshold: float = THRESHOLD, embed_threshold: float | None = None
+) -> Result:
     """Run ingest -> clean -> dedup -> group -> merge on one day and count against its
-    labels (``threshold``: the merge pass's)."""
+    labels (``threshold``: the merge pass's; ``embed_threshold``: its embeddings pass's,
+    default ``--embeddings-threshold``)."""
     with tempfile.TemporaryDirectory(prefix="bench-group-") as folder:
         path = Path(folder) / "day.jsonl"
         with path.open("w", encoding="utf-8") as out:
@@ -270,7 +291,13 @@ def score_day(day: Day, threshold: float = THRESHOLD) -> Result:
     deduped = dedup(cleaned)
     start = time.perf_counter()
     vectors = _vectors(deduped.articles) if EMBEDDINGS_MODEL else None
-    stories = merge(deduped.articles, group(deduped.articles), vectors=vectors, threshold=threshold)
+    stories = merge(
+        deduped.articles,
+        group(deduped.articles),
+        vectors=vectors,
+        threshold=threshold,
+        embed_threshold=EMBEDDINGS_THRESHOLD if embed_threshold is None else embed_threshold,
+    )
     elapsed = time.perf_counter() - start
     story_of = {a.id: story.id for story in stories for a in story.articles}
     for duplicate in deduped.duplicates:  # listed under the story of the article it repeats
@@ -287,6 +314,7 @@ def score_day(day: Day, threshold: float = THRESHOLD) -> Result:
 
 
 EMBEDDINGS_MODEL: str | None = None  # --embeddings-model
+EMBEDDINGS_THRESHOLD = EMBED_THRESHOLD  # --embeddings-threshold
 _VECTORS: dict[str, list[float]] = {}  # by article id: leave-one-day-out asks again
 
 
@@ -294,6 +322,7 @@ def _vectors(articles: Sequence[Article]) -> dict[str, list[float]]:
     """The articles' embeddings from EMBEDDINGS_MODEL at OPENAI_BASE_URL."""
     import os
 
+    from briefing.digest.cache import Store
     from briefing.digest.llm import PLACEHOLDER_KEY, Endpoint, LLMClient
     from briefing.stories import embed
 
@@ -307,7 +336,11 @@ def _vectors(articles: Sequence[Article]) -> dict[str, list[float]]:
         )
         client = LLMClient(endpoint)
         model = EMBEDDINGS_MODEL
-        _VECTORS.update(embed.vectors(missing, lambda t: client.embed(t, model), model))
+        store = Store()  # brief's own cache (BRIEF_DATA_DIR): a second run embeds nothing
+        try:
+            _VECTORS.update(embed.vectors(missing, lambda t: client.embed(t, model), model, store))
+        finally:
+            store.close()
     return {a.id: _VECTORS[a.id] for a in articles}
 
 
@@ -374,23 +407,59 @@ def report(results: Sequence[Result], errors: int = 0) -> Counts:
 def _cross_language(r: Result) -> None:
     """Pairs of articles in two languages: how many of those labelled together were found
     together (recall), and how many found together are labelled so (precision)."""
-    both = truth = found = 0
-    n = len(r.truth)
-    for a in range(n):
-        for b in range(a + 1, n):
-            if r.langs[a] == r.langs[b]:
-                continue
-            same_truth = r.truth[a] == r.truth[b]
-            same_found = r.found[a] == r.found[b]
-            truth += same_truth
-            found += same_found
-            both += same_truth and same_found
+    split = pairs_by_language(r)
+    truth, found, both = split["across"]
     precision = both / found if found else 1.0
     recall = both / truth if truth else 1.0
     print(
         f"{r.day.name}: pairs across languages: {truth} labelled together, {found} found "
         f"together, {both} both (precision {precision:.3f}, recall {recall:.3f})"
     )
+    truth, found, both = split["within"]
+    print(
+        f"{r.day.name}: pairs within one language: precision "
+        f"{both / found if found else 1.0:.3f}, recall {both / truth if truth else 1.0:.3f}"
+    )
+
+
+def pairs_by_language(r: Result) -> dict[str, tuple[int, int, int]]:
+    """Pairs labelled together, found together and both, for pairs of articles in one
+    language ("within") and in two ("across")."""
+    tally = {"within": [0, 0, 0], "across": [0, 0, 0]}
+    n = len(r.truth)
+    for a in range(n):
+        for b in range(a + 1, n):
+            kind = tally["within" if r.langs[a] == r.langs[b] else "across"]
+            same_truth = r.truth[a] == r.truth[b]
+            same_found = r.found[a] == r.found[b]
+            kind[0] += same_truth
+            kind[1] += same_found
+            kind[2] += same_truth and same_found
+    return {name: (t[0], t[1], t[2]) for name, t in tally.items()}
+
+
+def sweep(days: Sequence[Day], thresholds: Sequence[float]) -> None:
+    """Each day scored at each embeddings threshold: overall pairwise and B-cubed scores,
+    and the pairs within one language and across two (labelled/found/both, P, R)."""
+    print(f"\nembeddings threshold sweep ({EMBEDDINGS_MODEL})")
+    print(
+        f"{'day':<24} {'threshold':>9}  {'pairwise P':>10} {'R':>5} {'F1':>5}  "
+        f"{'B-cubed P':>9} {'R':>5} {'F1':>5}  {'within P':>8} {'R':>5}  "
+        f"{'across: labelled':>16} {'found':>5} {'both':>5} {'P':>5} {'R':>5}"
+    )
+    for day in days:
+        for t in thresholds:
+            r = score_day(day, embed_threshold=t)
+            s = scores(r.counts)
+            split = pairs_by_language(r)
+            (wt, wf, wb), (at, af, ab) = split["within"], split["across"]
+            print(
+                f"{day.name:<24} {t:>9.3f}  {s['precision']:>10.3f} {s['recall']:>5.3f} "
+                f"{s['f1']:>5.3f}  {s['b_precision']:>9.3f} {s['b_recall']:>5.3f} "
+                f"{s['b_f1']:>5.3f}  {wb / wf if wf else 1:>8.3f} {wb / wt if wt else 1:>5.3f}  "
+                f"{at:>16} {af:>5} {ab:>5} {ab / af if af else 1:>5.3f} "
+                f"{ab / at if at else 1:>5.3f}"
+            )
 
 
 def _show_errors(r: Result, limit: int) -> None:
@@ -532,6 +601,26 @@ def main(argv: Sequence[str] | None = None) -> None:
         "(OPENAI_API_KEY if it needs one): what `brief make --grouping embeddings` does",
     )
     parser.add_argument(
+        "--embeddings-threshold",
+        type=float,
+        default=EMBED_THRESHOLD,
+        metavar="COSINE",
+        help=f"the embeddings pass's threshold ([llm] embeddings_threshold; {EMBED_THRESHOLD})",
+    )
+    parser.add_argument(
+        "--sweep",
+        type=float,
+        nargs="+",
+        metavar="COSINE",
+        help="with --embeddings-model: score every day at each of these thresholds",
+    )
+    parser.add_argument(
+        "--unrelated",
+        metavar="JSONL",
+        help="add these labelled articles (e.g. wikiref220.jsonl) to every day, each story "
+        "its own: a control in which every pair they form with the day's articles is wrong",
+    )
+    parser.add_argument(
         "--errors", type=int, default=0, metavar="N", help="list the N worst splits and merges"
     )
     parser.add_argument("--pool", help="a large (gzip) JSONL to time dedup + group on")
@@ -540,16 +629,23 @@ def main(argv: Sequence[str] | None = None) -> None:
     )
     args = parser.parse_args(argv)
     texts = args.texts or ([args.pool] if args.pool else None)
-    global EMBEDDINGS_MODEL
+    global EMBEDDINGS_MODEL, EMBEDDINGS_THRESHOLD
     EMBEDDINGS_MODEL = args.embeddings_model
+    EMBEDDINGS_THRESHOLD = args.embeddings_threshold
+    if args.sweep and not args.embeddings_model:
+        parser.error("--sweep needs --embeddings-model NAME")
     if args.labels and not texts:
         parser.error("--labels needs --texts POOL (or --pool): the texts are looked up there")
     if not (args.labelled or args.also or args.labels or args.pool):
         parser.error("give a labelled file, --labels or --pool")
     days = [labelled_file(path) for path in [*args.labelled, *args.also]]
     days += labels_files(args.labels, texts) if args.labels else []
+    if args.unrelated:
+        days = [with_unrelated(day, labelled_file(args.unrelated)) for day in days]
     if days:
         report([score_day(day) for day in days], args.errors)
+    if args.sweep and days:
+        sweep(days, args.sweep)
     if args.loo and len(days) > 1:
         leave_one_day_out(days)
     if args.pool:

@@ -37,6 +37,16 @@ CONTEXT: dict[str, int] = {
     "gpt-4.1-nano": 1_000_000,
 }
 DEFAULT_CONTEXT = 8_192
+# The cosine two stories' mean embeddings must reach to join across languages
+# ([llm] embeddings_threshold), for the models measured with benchmarks/bench_group.py
+# (README, "Grouping across languages"); a cosine's scale depends on the model. Keyed by
+# the name's last part, so "intfloat/multilingual-e5-small" is found too.
+# multilingual-e5-small is not listed: no threshold of its kept unrelated stories apart
+# while joining related ones (README).
+EMBEDDINGS_THRESHOLDS: dict[str, float] = {
+    "use-multilingual-v3": 0.65,
+}
+DEFAULT_EMBEDDINGS_THRESHOLD = 0.80  # a model not measured: a guess, said with a warning
 MIN_ARTICLE_TOKENS = 500
 
 
@@ -68,6 +78,8 @@ class LLMSettings(BaseModel):
     check: bool = True  # the model check of every point (one more call per story)
     # the embeddings model stories are compared with across languages (--grouping)
     embeddings_model: str | None = Field(default=None, min_length=1)
+    # the cosine of two stories' mean embeddings at which they join across languages
+    embeddings_threshold: float | None = Field(default=None, gt=0, lt=1)
 
     def window(self, from_server: int | None = None) -> tuple[int, str]:
         """The context window and where it comes from: brief.toml, the known models,
@@ -79,6 +91,16 @@ class LLMSettings(BaseModel):
         if from_server:
             return from_server, "from the server"
         return DEFAULT_CONTEXT, "assumed: the server did not say"
+
+    def embeddings_cutoff(self) -> tuple[float, str]:
+        """The embeddings threshold and where it comes from: brief.toml, the models
+        measured, else a guess (``DEFAULT_EMBEDDINGS_THRESHOLD``)."""
+        if self.embeddings_threshold is not None:
+            return self.embeddings_threshold, "brief.toml"
+        name = (self.embeddings_model or "").rstrip("/").rsplit("/", 1)[-1].casefold()
+        if name in EMBEDDINGS_THRESHOLDS:
+            return EMBEDDINGS_THRESHOLDS[name], "measured for this model"
+        return DEFAULT_EMBEDDINGS_THRESHOLD, "a guess: not measured for this model"
 
     @field_validator("*", mode="before")
     @classmethod

@@ -248,6 +248,76 @@ def test_grouping_embeddings_says_what_is_missing(
         _stories(mixed, tmp_path / "out", grouping="embeddings", **flags)
 
 
+@pytest.mark.parametrize(
+    ("llm", "cutoff", "source"),
+    [
+        ({"embeddings_model": "use-multilingual-v3"}, 0.65, "measured"),
+        ({"embeddings_model": "local/USE-Multilingual-v3"}, 0.65, "measured"),
+        ({"embeddings_model": "text-embedding-3-small"}, 0.80, "a guess"),
+        ({"embeddings_model": "multilingual-e5-small"}, 0.80, "a guess"),
+        ({}, 0.80, "a guess"),
+        ({"embeddings_model": "use-multilingual-v3", "embeddings_threshold": 0.9}, 0.9, "toml"),
+    ],
+)
+def test_the_embeddings_threshold_comes_from_brief_toml_or_the_model(
+    tmp_path: Path, llm: dict, cutoff: float, source: str
+):
+    toml = tmp_path / "brief.toml"
+    toml.write_text("[llm]\n" + "".join(f"{k} = {json.dumps(v)}\n" for k, v in llm.items()))
+    found, said = config.load(str(toml)).llm.embeddings_cutoff()
+    assert found == cutoff
+    assert source in said
+
+
+@pytest.mark.parametrize("bad", [0, 1, 1.5, -0.2, '"high"', "true", "nan"])
+def test_a_bad_embeddings_threshold_is_refused(tmp_path: Path, bad: object):
+    toml = tmp_path / "brief.toml"
+    toml.write_text(f"[llm]\nembeddings_threshold = {bad}\n")
+    with pytest.raises(ConfigError, match="embeddings_threshold"):
+        config.load(str(toml))
+
+
+def _leaning(text: str) -> list[float]:
+    """The strikes in Arabic and in English at cosine 0.6, the rest elsewhere."""
+    if "ضربات" in text:
+        return [1.0, 0.0, 0.0]
+    if "strikes" in text:
+        return [0.6, 0.8, 0.0]
+    return [0.0, 0.0, 1.0]
+
+
+@pytest.mark.parametrize(
+    ("cutoff", "expected", "warned"),
+    [
+        (0.5, [["ar0", "ar1", "en0"], ["en1"]], False),
+        (0.7, [["ar0", "ar1"], ["en0"], ["en1"]], False),
+        (None, [["ar0", "ar1"], ["en0"], ["en1"]], True),  # 0.80, a guess for this model
+    ],
+)
+def test_make_joins_at_the_configured_threshold(
+    mixed: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+    cutoff: float | None,
+    expected,
+    warned: bool,
+):
+    with FakeOpenAI(embedder=_leaning) as server:
+        monkeypatch.setenv("OPENAI_BASE_URL", server.base_url)
+        with caplog.at_level(logging.WARNING):
+            found = _stories(
+                mixed,
+                tmp_path / "out",
+                grouping="embeddings",
+                embeddings_model=MODEL,
+                embeddings_threshold=cutoff,
+            )
+    assert found == expected
+    said = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert any("[llm] embeddings_threshold" in m and MODEL in m for m in said) is warned
+
+
 def test_an_unknown_grouping_is_refused():
     with pytest.raises(ConfigError, match="grouping"):
         config.load(None, {"grouping": "vibes"})

@@ -122,6 +122,66 @@ def test_across_languages_only_embeddings_join(vectors, joined: bool):
     assert sorted(a.id for s in stories for a in s.articles) == ["en0", "strike0"]
 
 
+@pytest.mark.parametrize(("cutoff", "joined"), [(0.5, True), (0.59, True), (0.61, False)])
+def test_the_embeddings_threshold_decides_across_languages(cutoff: float, joined: bool):
+    articles = [*_articles(_STRIKE[:1], "strike"), _ENGLISH]
+    vectors = {"strike0": [1.0, 0.0], "en0": [0.6, 0.8]}  # cosine 0.6
+    stories = merge(articles, _singletons(articles), vectors=vectors, embed_threshold=cutoff)
+    assert (len(stories) == 1) is joined
+
+
+def test_embeddings_never_join_two_stories_of_one_language():
+    """An English report near two Arabic stories the words kept apart (the oil and the
+    gold reports) joins the nearer one only: embeddings never join within a language,
+    not even through a report in another."""
+    articles = [*_articles(_OTHERS[:2], "m"), _ENGLISH]
+    vectors = {"m0": [1.0, 0.0], "m1": [0.9, 0.436], "en0": [1.0, 0.0]}
+    stories = merge(articles, _singletons(articles), vectors=vectors, embed_threshold=0.5)
+    assert _ids(stories) == [["en0", "m0"], ["m1"]]
+
+
+def _together(stories) -> set[frozenset[str]]:
+    """The pairs of articles in one language that share a story."""
+    return {
+        frozenset((a.id, b.id))
+        for s in stories
+        for a in s.articles
+        for b in s.articles
+        if a.id < b.id and a.lang == b.lang
+    }
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_embeddings_change_no_pair_within_a_language(seed: int):
+    """Whatever the vectors, the pairs within one language are the words' alone."""
+    import random
+
+    english = [
+        article(f"en{k}", title, title + ". " + title + ".", lang="en", published="2018-04-14")
+        for k, title in enumerate(
+            ["Oil prices rise", "Gold falls as the dollar climbs", "Barcelona beat Valencia"]
+        )
+    ]
+    articles = [*_articles(_STRIKE + _OTHERS, "ar"), _ENGLISH, *english]
+    rng = random.Random(seed)
+    vectors = {a.id: [rng.choice([1.0, 0.9]), rng.random() * 0.3] for a in articles}
+    lexical = merge(articles, _singletons(articles))
+    with_embeddings = merge(articles, _singletons(articles), vectors=vectors, embed_threshold=0.1)
+    assert _together(with_embeddings) == _together(lexical)
+    assert len(with_embeddings) < len(lexical)  # the embeddings did join across languages
+    assert sorted(a.id for s in with_embeddings for a in s.articles) == sorted(
+        a.id for a in articles
+    )
+
+
+@pytest.mark.parametrize(("day", "joined"), [("2018-04-16", True), ("2018-04-20", False)])
+def test_embeddings_keep_the_date_window(day: str, joined: bool):
+    english = article("en0", _ENGLISH.title, _ENGLISH.text, lang="en", published=day)
+    articles = [*_articles(_STRIKE[:1], "strike"), english]
+    vectors = {"strike0": [1.0, 0.0], "en0": [1.0, 0.0]}
+    assert (len(merge(articles, _singletons(articles), vectors=vectors)) == 1) is joined
+
+
 def test_a_higher_threshold_joins_less():
     articles = _articles(_STRIKE, "strike")
     assert len(merge(articles, _singletons(articles), threshold=1.01)) == 2

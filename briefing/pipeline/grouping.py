@@ -4,6 +4,9 @@
 names and numbers only; ``embeddings`` also asks the ``[llm] embeddings_model`` for a
 vector per article, so that reports of one event in Arabic and in English join;
 ``auto`` (the default) uses embeddings when that model and an endpoint are configured.
+Stories in two languages join when their mean embeddings' cosine reaches
+``[llm] embeddings_threshold`` (by default the value measured for the model, see
+``config.EMBEDDINGS_THRESHOLDS``).
 A failed embeddings call never costs an article or the run: grouping goes on by words
 alone, with a warning saying why.
 """
@@ -38,7 +41,19 @@ def stories_of(
             log.info("dry run: stories grouped without embeddings")
         else:
             vectors = _vectors(articles, options)
-    return merge.merge(articles, found, vectors=vectors)
+    cutoff, source = options.settings.llm.embeddings_cutoff()
+    if vectors and source.startswith("a guess"):
+        log.warning(
+            "stories in two languages join when their embeddings' cosine reaches %.2f, a "
+            "guess for %s: a cosine's scale depends on the model. Set [llm] "
+            "embeddings_threshold in brief.toml to the value measured for it (README, "
+            '"Grouping across languages", says how).',
+            cutoff,
+            options.settings.llm.embeddings_model,
+        )
+    elif vectors:
+        log.info("embeddings: stories in two languages join at cosine %.2f (%s)", cutoff, source)
+    return merge.merge(articles, found, vectors=vectors, embed_threshold=cutoff)
 
 
 def wants_embeddings(options: MakeOptions) -> bool:

@@ -22,9 +22,14 @@ stories. This pass compares *stories*, not articles, in a way that day cannot mi
 The name gate keeps apart what shares vocabulary but not an actor: the day's oil, gold
 and dollar reports; coalition strikes in two Yemeni provinces name different places.
 
-With article embeddings (``vectors``, see ``stories/embed.py``), stories in two
-languages are compared on the cosine of their mean embeddings instead, and join at
-``EMBED_THRESHOLD``: the lexical signals still decide within a language.
+With article embeddings (``vectors``, see ``stories/embed.py``), a second pass joins
+stories *across* languages once the words have decided within each language: two
+stories join when the cosine of their mean embeddings reaches ``embed_threshold``
+(``[llm] embeddings_threshold``: a cosine's scale depends on the model), their dates are
+within ``MAX_DAYS_APART`` days, and they have no language in common. The last rule keeps
+the lexical pass's word within a language: an English report joins one Arabic story,
+never two English stories the words kept apart, so embeddings add pairs across
+languages and change no pair within one.
 
 Parameters were tuned on all four labelled days together
 (``benchmarks/bench_group.py``, leave-one-day-out included), favouring precision.
@@ -39,6 +44,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 from ..models import Article, Story
 from ..names import known_names, skeleton
@@ -52,7 +58,7 @@ LEDE_WORDS = 60
 DF_CAP = 0.03
 NAME_CHARS = 300
 MAX_DAYS_APART = 3
-EMBED_THRESHOLD = 0.80
+EMBED_THRESHOLD = 0.80  # the default of [llm] embeddings_threshold
 AVERAGE_FLOOR = 0.12
 CROSS_SHARED = 3
 CROSS_RARE = 2
@@ -97,8 +103,10 @@ def merge(
     stories: Sequence[Story],
     vectors: Mapping[str, Sequence[float]] | None = None,
     threshold: float = THRESHOLD,
+    embed_threshold: float = EMBED_THRESHOLD,
 ) -> tuple[Story, ...]:
-    """Join the stories of ``articles`` that tell one event; most widely reported first."""
+    """Join the stories of ``articles`` that tell one event; most widely reported first;
+    across languages on ``vectors`` too, when given (cosine ``embed_threshold``)."""
     position = {a.id: i for i, a in enumerate(articles)}
     if vectors:  # vectors of one size only (a server that changed models mid-run…)
         size = Counter(len(v) for v in vectors.values()).most_common(1)[0][0]
@@ -118,7 +126,7 @@ def merge(
         for article in story.articles:
             named = known_names(article.title + "\n" + article.text[:NAME_CHARS], nouns_only=True)
             cluster.names.update(named)
-            if bilingual and (not vectors or article.id not in vectors):
+            if bilingual and (not vectors or article.id not in vectors):  # else embeddings
                 cluster.signals |= _signals(article, named)
         days = [a.published_day for a in story.articles if a.published_day is not None]
         cluster.days = (min(days), max(days)) if days else None
@@ -130,6 +138,8 @@ def merge(
         clusters.append(cluster)
 
     joined = _join(clusters, threshold)
+    if vectors and bilingual:
+        joined = _join_across(joined, [a.lang for a in flat], embed_threshold)
     merged = [
         sorted((flat[i] for i in c.members), key=lambda a: position.get(a.id, 0)) for c in joined
     ]
@@ -270,10 +280,7 @@ def _similarity(a: _Cluster, b: _Cluster, threshold: float) -> float:
     if span is not None and span[1] - span[0] > MAX_DAYS_APART:
         return 0.0
     if a.lang != b.lang and "und" not in (a.lang, b.lang):
-        if a.embedding is None or b.embedding is None:
-            return _across(a, b)
-        cosine = math.fsum(x * y for x, y in zip(a.embedding, b.embedding, strict=True))
-        return cosine if cosine >= EMBED_THRESHOLD else 0.0
+        return _across(a, b)
     if not (a.named() & b.named()):
         return 0.0
     cosine = _cosine(a.centroid, b.centroid)
@@ -286,12 +293,11 @@ def _join(clusters: list[_Cluster], threshold: float) -> list[_Cluster]:
     """Centroid linkage: join the most similar pair, compare the joined story again.
 
     Only stories sharing a name are compared within a language (the name gate), and
-    every pair in two languages when both have embeddings."""
+    stories in two languages sharing a rare signal."""
     alive = dict(enumerate(clusters))
     # name -> first day (None: undated) -> stories: only stories within the date window
     # of each other are looked at
     by_name: dict[str, dict[int | None, set[int]]] = {}
-    near = _near_embeddings(clusters)  # story -> stories in another language it is near
     # signal -> stories, to find stories in two languages sharing a rare one
     by_signal: dict[str, set[int]] = {}
     bilingual = len({c.lang for c in clusters} - {"und"}) > 1
@@ -321,9 +327,7 @@ def _join(clusters: list[_Cluster], threshold: float) -> list[_Cluster]:
             lo, hi = cluster.days
             for day in (*range(hi - MAX_DAYS_APART, lo + MAX_DAYS_APART + 1), None):
                 found |= days.get(day, set())
-        if cluster.embedding is not None:
-            found |= {k for k in near.get(i, ()) if k in alive}
-        elif bilingual:
+        if bilingual:
             for signal in cluster.signals:
                 bucket = by_signal.get(signal, ())
                 if len(bucket) <= _SIGNAL_POSTINGS:
@@ -366,44 +370,79 @@ def _join(clusters: list[_Cluster], threshold: float) -> list[_Cluster]:
             sim = _similarity(joined, alive[k], threshold)
             if sim > 0:
                 heapq.heappush(heap, (-sim, k, next_id))
-        near[next_id] = near.pop(i, set()) | near.pop(j, set())
-        for k in near[next_id]:
-            if k in near:
-                near[k].add(next_id)
         alive[next_id] = joined
         index(next_id, joined, True)
         next_id += 1
     return list(alive.values())
 
 
-def _near_embeddings(clusters: list[_Cluster]) -> dict[int, set[int]]:
-    """For each story with an embedding, the stories in another language whose embedding
-    reaches EMBED_THRESHOLD: one matrix product per pair of languages (NumPy), not a
-    Python loop over every pair. A joined story is near what its parts were near."""
-    by_lang: dict[str, list[int]] = {}
-    for index, cluster in enumerate(clusters):
-        if cluster.embedding is not None and cluster.lang != "und":
-            by_lang.setdefault(cluster.lang, []).append(index)
-    near: dict[int, set[int]] = {}
-    if len(by_lang) < 2:
-        return near
+def _join_across(
+    clusters: list[_Cluster], langs: Sequence[str], threshold: float
+) -> list[_Cluster]:
+    """The embeddings pass: join stories in two languages whose mean embeddings' cosine
+    reaches ``threshold``, best pair first, comparing the joined story again. A story's
+    languages are its articles' (``langs``, by member; "und" aside); two stories join
+    only when they have none in common and their dates are within MAX_DAYS_APART days.
+    Candidates come from one matrix product per pair of language sets (NumPy)."""
     import numpy as np
 
-    langs = sorted(by_lang)
-    matrices = {
-        lang: np.array([clusters[i].embedding for i in by_lang[lang]], dtype=np.float64)
-        for lang in langs
-    }
-    for k, first in enumerate(langs):
-        for second in langs[k + 1 :]:
-            if matrices[first].shape[1] != matrices[second].shape[1]:
-                continue  # vectors of two sizes: nothing to compare
-            rows, cols = np.nonzero(matrices[first] @ matrices[second].T >= EMBED_THRESHOLD)
-            for r, c in zip(rows.tolist(), cols.tolist(), strict=True):
-                a, b = by_lang[first][r], by_lang[second][c]
-                near.setdefault(a, set()).add(b)
-                near.setdefault(b, set()).add(a)
-    return near
+    alive: dict[int, _Cluster] = {}
+    spoken: dict[int, frozenset[str]] = {}
+    unit: dict[int, Any] = {}
+    kept: list[_Cluster] = []  # without an embedding or a language: as they are
+    for cluster in clusters:
+        found = frozenset(langs[i] for i in cluster.members) - {"und"}
+        if cluster.embedding is None or not found:
+            kept.append(cluster)
+            continue
+        k = len(alive)
+        alive[k], spoken[k] = cluster, found
+        unit[k] = np.asarray(cluster.embedding, dtype=np.float64)
+    if len(frozenset().union(*spoken.values())) < 2:
+        return clusters
+
+    def near(a: int, b: int, cosine: float) -> bool:
+        span = _span(alive[a].days, alive[b].days)
+        return cosine >= threshold and (span is None or span[1] - span[0] <= MAX_DAYS_APART)
+
+    heap: list[tuple[float, int, int]] = []
+    groups: dict[frozenset[str], list[int]] = {}
+    for k, found in spoken.items():
+        groups.setdefault(found, []).append(k)
+    keys = sorted(groups, key=sorted)
+    for n, first in enumerate(keys):
+        matrix = np.array([unit[k] for k in groups[first]])
+        for second in keys[n + 1 :]:
+            if first & second:
+                continue
+            other = np.array([unit[k] for k in groups[second]])
+            sims = matrix @ other.T
+            for r, c in zip(*np.nonzero(sims >= threshold), strict=True):
+                a, b = groups[first][r], groups[second][c]
+                if near(a, b, float(sims[r, c])):
+                    heap.append((-float(sims[r, c]), a, b))
+    heapq.heapify(heap)
+    next_id = len(alive)
+    while heap:
+        _, i, j = heapq.heappop(heap)
+        if i not in alive or j not in alive:
+            continue
+        a, b = alive.pop(i), alive.pop(j)
+        joined = _Cluster(a.members + b.members, a.centroid)
+        joined.days = _span(a.days, b.days)
+        mean = unit.pop(i) * a.size + unit.pop(j) * b.size
+        mean /= np.linalg.norm(mean) or 1.0
+        joined.embedding = mean.tolist()
+        found = spoken.pop(i) | spoken.pop(j)
+        others = [k for k in alive if not (spoken[k] & found)]
+        alive[next_id], spoken[next_id], unit[next_id] = joined, found, mean
+        if others:
+            sims = np.array([unit[k] for k in others]) @ mean
+            for k, cosine in zip(others, sims.tolist(), strict=True):
+                if near(k, next_id, cosine):
+                    heapq.heappush(heap, (-cosine, k, next_id))
+        next_id += 1
+    return kept + list(alive.values())
 
 
 # --- stories -------------------------------------------------------------------------
