@@ -256,3 +256,23 @@ def test_a_grown_story_joins_only_what_its_articles_resemble_on_average(
     articles = _articles([*_STRIKE, third], "strike")
     stories = merge(articles, _singletons(articles))
     assert max(len(s.articles) for s in stories) == largest
+
+
+# An English report on another matter that shares the Arabic report's figures and code,
+# though not its event: it may join the Arabic story on its own, never through a story
+# that already joined across languages (the pooled signals of joined stories chained
+# unrelated reports together on mixed Arabic and English days).
+_CONTRACT_EN = (
+    "Shipyard order: MH370 hunters buy 239 drones",
+    "The seabed survey firm ordered 239 underwater drones and 112 support boats from a "
+    "Norwegian yard, its chief executive told investors in Oslo.",
+)
+
+
+def test_a_story_joined_across_languages_does_not_chain_in_more():
+    arabic = article("ar", *_FLIGHT_AR, lang="ar", published="2018-05-29")
+    flight = article("en1", *_FLIGHT_EN, lang="en", published="2018-05-29")
+    contract = article("en2", *_CONTRACT_EN, lang="en", published="2018-05-29")
+    stories = merge([arabic, flight, contract], _singletons([arabic, flight, contract]))
+    assert max(len(s.articles) for s in stories) <= 2
+    assert ["ar", "en1"] in _ids(stories) or ["ar", "en2"] in _ids(stories)

@@ -75,6 +75,7 @@ class _Cluster:
         "days",
         "embedding",
         "lang",
+        "langs",
         "mean",
         "members",
         "names",
@@ -90,6 +91,7 @@ class _Cluster:
         self.names: Counter[str] = Counter()
         self.days: tuple[int, int] | None = None
         self.lang = "und"
+        self.langs: frozenset[str] = frozenset()  # its articles' languages, "und" aside
         self.embedding: list[float] | None = None
         self.signals: set[str] = set()  # what two scripts can share (see _signals)
 
@@ -132,6 +134,7 @@ def merge(
         cluster.days = (min(days), max(days)) if days else None
         langs = Counter(a.lang for a in story.articles)
         cluster.lang = langs.most_common(1)[0][0]
+        cluster.langs = frozenset(langs) - {"und"}
         if vectors:
             found = [vectors[a.id] for a in story.articles if a.id in vectors]
             cluster.embedding = _mean_dense(found) if found else None
@@ -280,6 +283,10 @@ def _similarity(a: _Cluster, b: _Cluster, threshold: float) -> float:
     if span is not None and span[1] - span[0] > MAX_DAYS_APART:
         return 0.0
     if a.lang != b.lang and "und" not in (a.lang, b.lang):
+        if len(a.langs) > 1 or len(b.langs) > 1:
+            # one join across languages per story: a joined story pools its parts'
+            # numbers and names, and would go on to match ever more unrelated stories
+            return 0.0
         return _across(a, b)
     if not (a.named() & b.named()):
         return 0.0
@@ -360,6 +367,7 @@ def _join(clusters: list[_Cluster], threshold: float) -> list[_Cluster]:
         joined.signals = a.signals | b.signals
         joined.days = _span(a.days, b.days)
         joined.lang = a.lang if a.size >= b.size else b.lang
+        joined.langs = a.langs | b.langs
         if a.embedding is not None and b.embedding is not None:
             joined.embedding = _mean_dense(
                 [[x * a.size for x in a.embedding], [y * b.size for y in b.embedding]]
