@@ -172,3 +172,18 @@ def test_english_language_detected() -> None:
 )
 def test_latin_script_is_english_only_when_it_reads_as_english(text: str, lang: str) -> None:
     assert clean_article(art(text, title="t")).lang == lang
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "هذا الخبر بعنوان «س» نشر اولا على موقع قناة ما وتم جلبة",  # ة for ه
+        "هذه المادة ظهر لأول مرة في موقع وكالة ما و تم جلبه",
+        "لا يتحمل الموقع أي مسؤولية عن مضمونه",
+        "بامكانكم الاطلاع على تفاصيل هذا الخبر عبر موقعنا",
+        "المقال يعبّر عن رأي كاتبه",  # a diacritic inside
+    ],
+)
+def test_credit_and_disclaimer_variants_are_removed(line: str) -> None:
+    a = clean_article(art(f"{line}\nنص الخبر الحقيقي هنا وهو طويل بما يكفي."))
+    assert a.text == "نص الخبر الحقيقي هنا وهو طويل بما يكفي."

@@ -49,6 +49,13 @@ _DISCLAIMER = re.compile(
         r"|المقال يعبر عن راي كاتبه[^.\n]*)[.\n]?"
     )
 )
+
+
+def _may_disclaim(folded: str) -> bool:
+    """Whether the folded line holds a word every disclaimer holds."""
+    return "يتحمل" in folded or "بامكانكم" in folded or "يعبر" in folded
+
+
 _FOOTER_WORDS = {
     "شاركها", "شارك", "مشاركه", "شارك الخبر", "شارك المقال", "طباعه", "ارسل", "تغريد",
     "share", "share this", "share this article", "tweet", "print", "email", "comments",
@@ -104,7 +111,9 @@ def clean_article(article: Article, reference: date | None = None) -> Article:
             continue
         in_related = False
         plain = strip_diacritics(line)
-        agg = _AGGREGATOR.search(plain)
+        # the patterns are tried at every position: first a word each match must hold
+        # (in the folded line, where the patterns' letter variants are one letter)
+        agg = _AGGREGATOR.search(plain) if "جلب" in folded else None
         if agg:
             if not source:
                 source = agg.group("outlet").strip(" .،,\"'«»“”")
@@ -117,7 +126,7 @@ def clean_article(article: Article, reference: date | None = None) -> Article:
             if not _bare(normalize(line)):
                 continue
             folded, bare = normalize(line), _bare(normalize(line))
-        if _DISCLAIMER.search(plain):
+        if _may_disclaim(folded) and _DISCLAIMER.search(plain):
             rest = _DISCLAIMER.sub("", plain).strip()
             removed.append(line)
             if not _bare(normalize(rest)):
