@@ -288,7 +288,8 @@ def clause_terms(text: str) -> tuple[frozenset[str], ...]:
 
 def coverage(a: Iterable[str], b: Iterable[str], weight: dict[str, float] | None = None) -> float:
     """Share of ``a``'s (weighted) terms that ``b`` also holds; 0 when ``a`` is empty."""
-    a_set, b_set = set(a), set(b)
+    a_set = a if isinstance(a, (set, frozenset)) else set(a)  # sentences' terms are sets
+    b_set = b if isinstance(b, (set, frozenset)) else set(b)
     w = weight or {}
     total = math.fsum(w.get(t, 1.0) for t in a_set)  # fsum: the same in any set order
     return math.fsum(w.get(t, 1.0) for t in a_set & b_set) / total if total else 0.0
