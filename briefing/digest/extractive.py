@@ -147,9 +147,10 @@ def _sentences(article: Article, clauses: bool = True) -> list[_Sentence]:
             continue  # lead-ins to a list or quote, and questions, are not facts
         if n_words < 12 and text.rstrip()[-1] not in ".!…\"'”»)":
             continue  # a subheading, not a statement
-        found = frozenset(terms(text))
+        # a sentence's terms are its clauses' (clauses are cut at non-word characters)
+        split = clause_terms(text) if clauses else ()
+        found = frozenset().union(*split) if clauses else frozenset(terms(text))
         if len(found) >= MIN_TERMS:
-            split = clause_terms(text) if clauses else ()
             out.append(_Sentence(article, position, text, found, split))
     return out
 
