@@ -196,3 +196,95 @@ def test_a_grown_story_joins_only_what_its_articles_resemble_on_average(
     articles = _articles([*_STRIKE, third], "strike")
     stories = merge(articles, _singletons(articles))
     assert max(len(s.articles) for s in stories) == largest
+
+
+# Two matches of one tournament on its opening day: reports share the tournament's words
+# and its host, but each match keeps naming its own teams.
+_OPENER = [
+    (
+        "روسيا تفتتح كأس العالم بفوز كبير على السعودية",
+        "افتتحت روسيا نهائيات كأس العالم لكرة القدم بفوز كبير على السعودية بخمسة أهداف "
+        "نظيفة في مباراة الافتتاح على ملعب لوجنيكي في موسكو الخميس.",
+    ),
+    (
+        "السعودية تخسر أمام روسيا في افتتاح كأس العالم",
+        "خسر منتخب السعودية أمام روسيا صاحبة الأرض بخمسة أهداف في مباراة افتتاح نهائيات "
+        "كأس العالم لكرة القدم الخميس في موسكو.",
+    ),
+    (
+        "مدرب السعودية: سنلعب للفوز على روسيا في افتتاح كأس العالم",
+        "قال مدرب منتخب السعودية إن فريقه سيلعب للفوز على روسيا في مباراة افتتاح نهائيات "
+        "كأس العالم لكرة القدم الخميس في موسكو.",
+    ),
+]
+_SECOND_MATCH = [
+    (
+        "مصر تستعد لمواجهة أوروغواي في كأس العالم بروسيا",
+        "يستعد منتخب مصر لمواجهة أوروغواي الجمعة في مباراته الأولى في نهائيات كأس العالم "
+        "لكرة القدم في روسيا، بعد مباراة الافتتاح الخميس.",
+    ),
+    (
+        "مدرب مصر: صلاح سيلعب أمام أوروغواي في كأس العالم",
+        "أكد مدرب منتخب مصر أن محمد صلاح سيلعب أمام أوروغواي الجمعة في نهائيات كأس العالم "
+        "لكرة القدم في روسيا، بعد مباراة الافتتاح الخميس.",
+    ),
+    (
+        "مصر وأوروغواي في أولى مبارياتهما بكأس العالم في روسيا",
+        "تلتقي مصر وأوروغواي الجمعة في نهائيات كأس العالم لكرة القدم في روسيا، بعد يوم "
+        "من مباراة الافتتاح الخميس في موسكو.",
+    ),
+]
+
+
+@pytest.mark.parametrize(("min_size", "apart"), [(3, True), (10**6, False)])
+def test_two_matches_of_one_tournament_stay_apart(
+    monkeypatch: pytest.MonkeyPatch, min_size: int, apart: bool
+):
+    """Each match's reports keep naming a country the other's hardly state (Saudi Arabia,
+    Egypt): two events on one topic. Without the conflict test they would join on the
+    host, Russia, and the tournament's words."""
+    from briefing.stories import merge as merge_module
+
+    monkeypatch.setattr(merge_module, "CONFLICT_MIN_SIZE", min_size)
+    opener = _articles(_OPENER, "open", published="2018-06-14")
+    second = _articles(_SECOND_MATCH, "egy", published="2018-06-14")
+    stories = (Story(id="a", articles=tuple(opener)), Story(id="b", articles=tuple(second)))
+    found = merge(opener + second, stories)
+    assert (len(found) == 2) is apart
+
+
+def test_reports_naming_more_countries_still_join_their_event():
+    """A reaction naming one more country (Iran) than the strike's reports is no conflict:
+    only stories that each keep naming a country the other lacks are kept apart."""
+    reaction = (
+        "إيران تدين الضربات الأمريكية البريطانية الفرنسية على سوريا",
+        "دانت إيران الضربات التي شنتها الولايات المتحدة وبريطانيا وفرنسا على مواقع عسكرية "
+        "في سوريا فجر السبت، وقالت إن الانفجارات في دمشق عدوان على دولة ذات سيادة.",
+    )
+    strike = _articles([*_STRIKE, _STRIKE[0]], "strike")
+    reactions = _articles([reaction, reaction, reaction], "iran")
+    stories = (Story(id="a", articles=tuple(strike)), Story(id="b", articles=tuple(reactions)))
+    assert len(merge(strike + reactions, stories)) == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        ("دبي، الإمارات العربية المتحدة (CNN)-- دعا الوزير", "دعا الوزير"),
+        ("CAIRO (Reuters) - Egypt said on Monday", "Egypt said on Monday"),
+        ("قال الرئيس (في بيان) إن الحكومة", "قال الرئيس (في بيان) إن الحكومة"),
+    ],
+)
+def test_a_dateline_is_not_what_a_story_names(text: str, kept: str):
+    """The wire dateline says where the outlet writes from: CNN Arabic's "Dubai, United
+    Arab Emirates (CNN)" would otherwise name the UAE in every one of its reports."""
+    from briefing.stories.merge import _head
+
+    assert _head(article("x", "عنوان", text)) == "عنوان\n" + kept
+
+
+def test_the_conflict_test_compares_countries_only():
+    from briefing.stories.merge import _COUNTRIES
+
+    assert {"Egypt", "Saudi Arabia", "Russia", "United States"} <= _COUNTRIES
+    assert not {"Damascus", "Moscow", "United Nations", "Donald Trump"} & _COUNTRIES
