@@ -288,3 +288,28 @@ def test_the_conflict_test_compares_countries_only():
 
     assert {"Egypt", "Saudi Arabia", "Russia", "United States"} <= _COUNTRIES
     assert not {"Damascus", "Moscow", "United Nations", "Donald Trump"} & _COUNTRIES
+
+
+def test_a_country_named_by_its_adjective_is_no_conflict():
+    """«القصف التركي» names Turkey as surely as «تركيا» does: the reports of Turkish shelling
+    on Afrin and those of Erdogan on Afrin are one event, not two."""
+    shelling = [
+        (
+            f"قتلى في القصف التركي على عفرين مع تقدم القوات نحو المدينة {k}",
+            "قتل مدنيون في القصف التركي على مدينة عفرين في سوريا الأحد مع تقدم القوات نحو "
+            "المدينة ونزوح آلاف السكان منها هربا من القصف.",
+        )
+        for k in range(3)
+    ]
+    erdogan = [
+        (
+            f"أردوغان: تركيا تقترب من عفرين مع تقدم القوات نحو المدينة {k}",
+            "قال أردوغان الأحد إن تركيا تقترب من مدينة عفرين مع تقدم القوات نحو المدينة "
+            "ونزوح آلاف السكان منها هربا من القصف.",
+        )
+        for k in range(3)
+    ]
+    a = _articles(shelling, "shell", published="2018-03-17")
+    b = _articles(erdogan, "erdo", published="2018-03-17")
+    stories = (Story(id="a", articles=tuple(a)), Story(id="b", articles=tuple(b)))
+    assert len(merge(a + b, stories)) == 1

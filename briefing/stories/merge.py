@@ -24,7 +24,8 @@ and dollar reports; coalition strikes in two Yemeni provinces name different pla
 A tournament's day is the opposite trap: its matches share the tournament's words and
 its host country, so two stories of ``CONFLICT_MIN_SIZE`` reports or more never join
 when each keeps naming a country (most of its reports) that the other hardly states
-(fewer than ``CONFLICT_SHARE`` of its reports): Russia v Saudi Arabia and Egypt v
+in any form (fewer than ``CONFLICT_SHARE`` of its reports; «القصف التركي» states
+Turkey): Russia v Saudi Arabia and Egypt v
 Uruguay on the World Cup's opening day. A reaction naming one more country than the
 event's reports (Tehran on the strikes) is no conflict: both sides must have their own.
 Names are read from the title and the first ``NAME_CHARS`` characters, a wire dateline
@@ -43,13 +44,14 @@ lower one gluing a tournament's side stories to its opening match.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import heapq
 import logging
 import math
 import re
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from ..models import Article, Story
 from ..names import NAMES, known_names, skeleton
@@ -87,6 +89,8 @@ class _Cluster:
         "names",
         "signals",
         "size",
+        "stated",
+        "_mentions",
     )
 
     def __init__(self, members: list[int], centroid: dict[str, float]) -> None:
@@ -99,6 +103,16 @@ class _Cluster:
         self.lang = "und"
         self.embedding: list[float] | None = None
         self.signals: set[str] = set()  # what two scripts can share (see _signals)
+        # article index -> the names its head states, adjectives included ("Turkish
+        # shelling" names Turkey): asked only by the conflict test, so computed lazily
+        self.stated: Callable[[int], frozenset[str]] = _no_names
+        self._mentions: Counter[str] | None = None
+
+    def mentions(self) -> Counter[str]:
+        """How many of the story's articles state each name, in any form."""
+        if self._mentions is None:
+            self._mentions = Counter(n for i in self.members for n in self.stated(i))
+        return self._mentions
 
     def named(self) -> set[str]:
         """The names at least half of the story's articles state."""
@@ -119,6 +133,11 @@ def merge(
     flat = [a for story in stories for a in story.articles]
     bilingual = len({a.lang for a in flat} - {"und"}) > 1  # else no signals are needed
     unit = _vectors(flat)
+
+    @functools.cache
+    def stated(index: int) -> frozenset[str]:
+        return frozenset(known_names(_head(flat[index])))
+
     clusters: list[_Cluster] = []
     start = 0
     for story in stories:
@@ -126,6 +145,7 @@ def merge(
         start += len(story.articles)
         centroid = unit[start - 1] if len(members) == 1 else _mean([unit[i] for i in members])
         cluster = _Cluster(members, centroid)
+        cluster.stated = stated
         if len(members) > 1:
             cluster.mean = _plain_mean([unit[i] for i in members], [1.0] * len(members))
         for article in story.articles:
@@ -180,6 +200,10 @@ _COUNTRIES = frozenset(list(NAMES)[: list(NAMES).index("Damascus")])
 # A wire dateline opening the text, "دبي، الإمارات العربية المتحدة (CNN)--" or
 # "CAIRO (Reuters) -": where the outlet writes from, not what the story is about.
 _DATELINE = re.compile(r"^[^\n()]{0,60}\([^()\n]{1,30}\)\s*[-–—]+\s*")
+
+
+def _no_names(index: int) -> frozenset[str]:
+    return frozenset()
 
 
 def _head(article: Article) -> str:
@@ -314,12 +338,16 @@ def _similarity(a: _Cluster, b: _Cluster, threshold: float) -> float:
 
 def _conflict(a: _Cluster, b: _Cluster) -> bool:
     """Two stories of CONFLICT_MIN_SIZE reports or more that each keep naming a country
-    the other hardly states (fewer than CONFLICT_SHARE of its reports): two events on one
-    topic, such as two matches of one tournament, not one event told twice."""
+    the other hardly states, adjectives included (fewer than CONFLICT_SHARE of its
+    reports): two events on one topic, such as two matches of one tournament, not one
+    event told twice."""
     if min(a.size, b.size) < CONFLICT_MIN_SIZE:
         return False
-    only_a = any(b.names[n] < CONFLICT_SHARE * b.size for n in a.named() & _COUNTRIES)
-    return only_a and any(a.names[n] < CONFLICT_SHARE * a.size for n in b.named() & _COUNTRIES)
+    in_b = b.mentions()
+    if not any(in_b[n] < CONFLICT_SHARE * b.size for n in a.named() & _COUNTRIES):
+        return False
+    in_a = a.mentions()
+    return any(in_a[n] < CONFLICT_SHARE * a.size for n in b.named() & _COUNTRIES)
 
 
 def _join(clusters: list[_Cluster], threshold: float) -> list[_Cluster]:
@@ -391,6 +419,7 @@ def _join(clusters: list[_Cluster], threshold: float) -> list[_Cluster]:
         index(i, a, False)
         index(j, b, False)
         joined = _Cluster(a.members + b.members, _mean([a.centroid, b.centroid], [a.size, b.size]))
+        joined.stated = a.stated
         joined.mean = _plain_mean([a.mean, b.mean], [a.size, b.size])
         joined.names = a.names + b.names
         joined.signals = a.signals | b.signals
