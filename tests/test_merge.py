@@ -313,3 +313,19 @@ def test_a_country_named_by_its_adjective_is_no_conflict():
     b = _articles(erdogan, "erdo", published="2018-03-17")
     stories = (Story(id="a", articles=tuple(a)), Story(id="b", articles=tuple(b)))
     assert len(merge(a + b, stories)) == 1
+
+
+@pytest.mark.parametrize(("relief", "joined"), [(0.05, True), (0.0, False)])
+def test_stories_sharing_several_names_need_less_wording(
+    monkeypatch: pytest.MonkeyPatch, relief: float, joined: bool
+):
+    """The two strike reports name Syria, the US, Britain and France alike: at a threshold
+    just above their similarity they still join, by SHARED_NAMES_RELIEF."""
+    from briefing.stories import merge as merge_module
+
+    monkeypatch.setattr(merge_module, "SHARED_NAMES_RELIEF", relief)
+    articles = _articles(_STRIKE, "strike")
+    unit = merge_module._vectors(articles)
+    similarity = merge_module._cosine(unit[0], unit[1])
+    stories = merge(articles, _singletons(articles), threshold=similarity + 0.02)
+    assert (len(stories) == 1) is joined
