@@ -49,6 +49,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import heapq
+import itertools
 import logging
 import math
 import re
@@ -200,7 +201,7 @@ def _lede(article: Article) -> str:
 # The countries of ``briefing.names`` (its first section, up to the first city): what the
 # conflict test compares. Cities, organisations and people are left out: a report names
 # Washington or Trump where another names the United States.
-_COUNTRIES = frozenset(list(NAMES)[: list(NAMES).index("Damascus")])
+_COUNTRIES = frozenset(itertools.takewhile(lambda name: name != "Damascus", NAMES))
 # A wire dateline opening the text, "دبي، الإمارات العربية المتحدة (CNN)--" or
 # "CAIRO (Reuters) -": where the outlet writes from, not what the story is about.
 _DATELINE = re.compile(r"^[^\n()]{0,60}\([^()\n]{1,30}\)\s*[-–—]+\s*")
