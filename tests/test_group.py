@@ -334,3 +334,34 @@ def test_stories_are_ordered_by_importance(articles, expected):
 
 def test_empty_input():
     assert group([]) == ()
+
+
+# Two appointments of one day, written for this test: the same football words ("named
+# coach", "replacing", "Monday"), two clubs, two coaches. Their similarity is about 0.19.
+_COACHES = [
+    (
+        "باريس سان جيرمان يعين توخيل مدربا خلفا لإيمري",
+        "أعلن نادي باريس سان جيرمان الاثنين تعيين الألماني توماس توخيل مديرا فنيا للفريق "
+        "لمدة عامين خلفا للإسباني أوناي إيمري.",
+    ),
+    (
+        "الاتحاد الإيطالي يعين مانشيني مدربا للمنتخب",
+        "أعلن الاتحاد الإيطالي لكرة القدم الاثنين تعيين روبرتو مانشيني مديرا فنيا للمنتخب "
+        "الوطني خلفا لجيان بييرو فنتورا.",
+    ),
+]
+
+
+@pytest.mark.parametrize(("threshold", "apart"), [(None, True), (0.18, False)])
+def test_two_reports_on_one_topic_stay_two_stories(
+    monkeypatch: pytest.MonkeyPatch, threshold: float | None, apart: bool
+):
+    """Two coaches named on one day are two stories; the threshold of 0.18 that the
+    fifth and sixth labelled days retired glued such pairs together."""
+    if threshold is not None:
+        monkeypatch.setattr(group_module, "THRESHOLD", threshold)
+    articles = [
+        article(f"coach{k}", title, text, lang="ar", published="2018-05-14")
+        for k, (title, text) in enumerate(_COACHES)
+    ]
+    assert (len(group(articles)) == 2) is apart

@@ -276,3 +276,136 @@ def test_a_story_joined_across_languages_does_not_chain_in_more():
     stories = merge([arabic, flight, contract], _singletons([arabic, flight, contract]))
     assert max(len(s.articles) for s in stories) <= 2
     assert ["ar", "en1"] in _ids(stories) or ["ar", "en2"] in _ids(stories)
+
+
+# Two matches of one tournament on its opening day: reports share the tournament's words
+# and its host, but each match keeps naming its own teams.
+_OPENER = [
+    (
+        "روسيا تفتتح كأس العالم بفوز كبير على السعودية",
+        "افتتحت روسيا نهائيات كأس العالم لكرة القدم بفوز كبير على السعودية بخمسة أهداف "
+        "نظيفة في مباراة الافتتاح على ملعب لوجنيكي في موسكو الخميس.",
+    ),
+    (
+        "السعودية تخسر أمام روسيا في افتتاح كأس العالم",
+        "خسر منتخب السعودية أمام روسيا صاحبة الأرض بخمسة أهداف في مباراة افتتاح نهائيات "
+        "كأس العالم لكرة القدم الخميس في موسكو.",
+    ),
+    (
+        "مدرب السعودية: سنلعب للفوز على روسيا في افتتاح كأس العالم",
+        "قال مدرب منتخب السعودية إن فريقه سيلعب للفوز على روسيا في مباراة افتتاح نهائيات "
+        "كأس العالم لكرة القدم الخميس في موسكو.",
+    ),
+]
+_SECOND_MATCH = [
+    (
+        "مصر تستعد لمواجهة أوروغواي في كأس العالم بروسيا",
+        "يستعد منتخب مصر لمواجهة أوروغواي الجمعة في مباراته الأولى في نهائيات كأس العالم "
+        "لكرة القدم في روسيا، بعد مباراة الافتتاح الخميس.",
+    ),
+    (
+        "مدرب مصر: صلاح سيلعب أمام أوروغواي في كأس العالم",
+        "أكد مدرب منتخب مصر أن محمد صلاح سيلعب أمام أوروغواي الجمعة في نهائيات كأس العالم "
+        "لكرة القدم في روسيا، بعد مباراة الافتتاح الخميس.",
+    ),
+    (
+        "مصر وأوروغواي في أولى مبارياتهما بكأس العالم في روسيا",
+        "تلتقي مصر وأوروغواي الجمعة في نهائيات كأس العالم لكرة القدم في روسيا، بعد يوم "
+        "من مباراة الافتتاح الخميس في موسكو.",
+    ),
+]
+
+
+@pytest.mark.parametrize(("min_size", "apart"), [(3, True), (10**6, False)])
+def test_two_matches_of_one_tournament_stay_apart(
+    monkeypatch: pytest.MonkeyPatch, min_size: int, apart: bool
+):
+    """Each match's reports keep naming a country the other's hardly state (Saudi Arabia,
+    Egypt): two events on one topic. Without the conflict test they would join on the
+    host, Russia, and the tournament's words."""
+    from briefing.stories import merge as merge_module
+
+    monkeypatch.setattr(merge_module, "CONFLICT_MIN_SIZE", min_size)
+    opener = _articles(_OPENER, "open", published="2018-06-14")
+    second = _articles(_SECOND_MATCH, "egy", published="2018-06-14")
+    stories = (Story(id="a", articles=tuple(opener)), Story(id="b", articles=tuple(second)))
+    found = merge(opener + second, stories)
+    assert (len(found) == 2) is apart
+
+
+def test_reports_naming_more_countries_still_join_their_event():
+    """A reaction naming one more country (Iran) than the strike's reports is no conflict:
+    only stories that each keep naming a country the other lacks are kept apart."""
+    reaction = (
+        "إيران تدين الضربات الأمريكية البريطانية الفرنسية على سوريا",
+        "دانت إيران الضربات التي شنتها الولايات المتحدة وبريطانيا وفرنسا على مواقع عسكرية "
+        "في سوريا فجر السبت، وقالت إن الانفجارات في دمشق عدوان على دولة ذات سيادة.",
+    )
+    strike = _articles([*_STRIKE, _STRIKE[0]], "strike")
+    reactions = _articles([reaction, reaction, reaction], "iran")
+    stories = (Story(id="a", articles=tuple(strike)), Story(id="b", articles=tuple(reactions)))
+    assert len(merge(strike + reactions, stories)) == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        ("دبي، الإمارات العربية المتحدة (CNN)-- دعا الوزير", "دعا الوزير"),
+        ("CAIRO (Reuters) - Egypt said on Monday", "Egypt said on Monday"),
+        ("قال الرئيس (في بيان) إن الحكومة", "قال الرئيس (في بيان) إن الحكومة"),
+    ],
+)
+def test_a_dateline_is_not_what_a_story_names(text: str, kept: str):
+    """The wire dateline says where the outlet writes from: CNN Arabic's "Dubai, United
+    Arab Emirates (CNN)" would otherwise name the UAE in every one of its reports."""
+    from briefing.stories.merge import _head
+
+    assert _head(article("x", "عنوان", text)) == "عنوان\n" + kept
+
+
+def test_the_conflict_test_compares_countries_only():
+    from briefing.stories.merge import _COUNTRIES
+
+    assert {"Egypt", "Saudi Arabia", "Russia", "United States"} <= _COUNTRIES
+    assert not {"Damascus", "Moscow", "United Nations", "Donald Trump"} & _COUNTRIES
+
+
+def test_a_country_named_by_its_adjective_is_no_conflict():
+    """«القصف التركي» names Turkey as surely as «تركيا» does: the reports of Turkish shelling
+    on Afrin and those of Erdogan on Afrin are one event, not two."""
+    shelling = [
+        (
+            f"قتلى في القصف التركي على عفرين مع تقدم القوات نحو المدينة {k}",
+            "قتل مدنيون في القصف التركي على مدينة عفرين في سوريا الأحد مع تقدم القوات نحو "
+            "المدينة ونزوح آلاف السكان منها هربا من القصف.",
+        )
+        for k in range(3)
+    ]
+    erdogan = [
+        (
+            f"أردوغان: تركيا تقترب من عفرين مع تقدم القوات نحو المدينة {k}",
+            "قال أردوغان الأحد إن تركيا تقترب من مدينة عفرين مع تقدم القوات نحو المدينة "
+            "ونزوح آلاف السكان منها هربا من القصف.",
+        )
+        for k in range(3)
+    ]
+    a = _articles(shelling, "shell", published="2018-03-17")
+    b = _articles(erdogan, "erdo", published="2018-03-17")
+    stories = (Story(id="a", articles=tuple(a)), Story(id="b", articles=tuple(b)))
+    assert len(merge(a + b, stories)) == 1
+
+
+@pytest.mark.parametrize(("relief", "joined"), [(0.05, True), (0.0, False)])
+def test_stories_sharing_several_names_need_less_wording(
+    monkeypatch: pytest.MonkeyPatch, relief: float, joined: bool
+):
+    """The two strike reports name Syria, the US, Britain and France alike: at a threshold
+    just above their similarity they still join, by SHARED_NAMES_RELIEF."""
+    from briefing.stories import merge as merge_module
+
+    monkeypatch.setattr(merge_module, "SHARED_NAMES_RELIEF", relief)
+    articles = _articles(_STRIKE, "strike")
+    unit = merge_module._vectors(articles)
+    similarity = merge_module._cosine(unit[0], unit[1])
+    stories = merge(articles, _singletons(articles), threshold=similarity + 0.02)
+    assert (len(stories) == 1) is joined
