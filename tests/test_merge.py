@@ -405,7 +405,7 @@ def test_stories_sharing_several_names_need_less_wording(
 
     monkeypatch.setattr(merge_module, "SHARED_NAMES_RELIEF", relief)
     articles = _articles(_STRIKE, "strike")
-    unit = merge_module._vectors(articles)
+    unit = merge_module._vectors([merge_module.features(a).counts for a in articles])
     similarity = merge_module._cosine(unit[0], unit[1])
     stories = merge(articles, _singletons(articles), threshold=similarity + 0.02)
     assert (len(stories) == 1) is joined

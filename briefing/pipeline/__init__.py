@@ -113,17 +113,20 @@ def make(options: MakeOptions, progress: Progress | None = None) -> MakeResult:
         partial(prepare, reference=options.today, cleaned=options.articles is not None),
         ingested.articles,
     )
+    ingested = IngestResult((), ingested.inputs, ingested.problems)  # the raw texts go
     cleaned = tuple(p.article for p in prepared)
     deduped = dedup.dedup(cleaned, [p.print for p in prepared])
     kept = {id(a) for a in deduped.articles}
     survivors = [p for p in prepared if id(p.article) in kept]
-    del prepared
     screened = tuple(p.screened for p in survivors)
     quarantined = tuple(q for p in survivors for q in p.quarantined)
+    features = [p.features for p in survivors]
+    merging = [p.merging for p in survivors]
+    del prepared, survivors  # the prints: memory is held only as long as it is needed
     for q in quarantined:
         log.warning("article %s addresses an AI; quarantined: %s", q.article_id, q.text[:120])
-    stories = stories_of(screened, options, [p.features for p in survivors])
-    del survivors
+    stories = stories_of(screened, options, features, merging)
+    del features, merging
     updates: dict[str, Update] = {}
     repeated = 0
     if options.previous:

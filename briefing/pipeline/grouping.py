@@ -31,9 +31,11 @@ def stories_of(
     articles: Sequence[Article],
     options: MakeOptions,
     features: Sequence[group.Features | None] | None = None,
+    merging: Sequence[merge.Features] | None = None,
 ) -> tuple[Story, ...]:
-    """The stories of ``articles``, most widely reported first; ``features``: what
-    grouping compares of each article, when made already (see prepare.py)."""
+    """The stories of ``articles``, most widely reported first; ``features`` and
+    ``merging``: what grouping and the merge pass compare of each article, when made
+    already (see prepare.py)."""
     found = group.group(articles, features)
     vectors = None
     if wants_embeddings(options):
@@ -53,7 +55,10 @@ def stories_of(
         )
     elif vectors:
         log.info("embeddings: stories in two languages join at cosine %.2f (%s)", cutoff, source)
-    return merge.merge(articles, found, vectors=vectors, embed_threshold=cutoff)
+    made = None
+    if merging is not None:
+        made = {a.id: f for a, f in zip(articles, merging, strict=True)}
+    return merge.merge(articles, found, vectors=vectors, embed_threshold=cutoff, found=made)
 
 
 def wants_embeddings(options: MakeOptions) -> bool:

@@ -1,11 +1,12 @@
 """Everything done to one article on its own, in one pass: clean, fingerprint for dedup,
-screen for text addressed to a model, and the term counts grouping compares.
+screen for text addressed to a model, and the term counts and names grouping and the
+merge pass compare.
 
 These are maps over articles, so for large piles the pass runs in worker processes
 (``parallel.map_chunks``) and only the work across articles (which duplicates to drop,
 which articles make a story) is left to this one. The stages stay the same functions:
-``dedup.dedup`` and ``group.group`` take what was made here instead of making it again,
-and give the same result as when they make it themselves.
+``dedup.dedup``, ``group.group`` and ``merge.merge`` take what was made here instead of
+making it again, and give the same result as when they make it themselves.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from datetime import date
 from ..digest import injection
 from ..models import Article, Quarantined
 from ..sources import clean
-from ..stories import dedup, group
+from ..stories import dedup, group, merge
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +28,7 @@ class Prepared:
     screened: Article  # ``article`` without the sentences addressed to a model
     quarantined: tuple[Quarantined, ...]  # those sentences
     features: group.Features  # of ``screened``: what grouping compares
+    merging: merge.Features  # of ``screened``: what the merge pass compares
 
 
 def prepare(
@@ -43,6 +45,7 @@ def prepare(
                 screened[0],
                 quarantined,
                 group.features(screened[0]),
+                merge.features(screened[0]),
             )
         )
     return out

@@ -60,6 +60,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from ..models import Article, Story
@@ -138,16 +139,19 @@ def merge(
     vectors: Mapping[str, Sequence[float]] | None = None,
     threshold: float = THRESHOLD,
     embed_threshold: float = EMBED_THRESHOLD,
+    found: Mapping[str, Features] | None = None,
 ) -> tuple[Story, ...]:
     """Join the stories of ``articles`` that tell one event; most widely reported first;
-    across languages on ``vectors`` too, when given (cosine ``embed_threshold``)."""
+    across languages on ``vectors`` too, when given (cosine ``embed_threshold``).
+    ``found``: the ``features`` of articles by id, when made already."""
     position = {a.id: i for i, a in enumerate(articles)}
     if vectors:  # vectors of one size only (a server that changed models mid-run…)
         size = Counter(len(v) for v in vectors.values()).most_common(1)[0][0]
         vectors = {k: v for k, v in vectors.items() if len(v) == size}
     flat = [a for story in stories for a in story.articles]
     bilingual = len({a.lang for a in flat} - {"und"}) > 1  # else no signals are needed
-    unit = _vectors(flat)
+    made = [(found or {}).get(a.id) or features(a) for a in flat]
+    unit = _vectors([f.counts for f in made])
 
     @functools.cache
     def stated(index: int) -> frozenset[str]:
@@ -163,8 +167,8 @@ def merge(
         cluster.stated = stated
         if len(members) > 1:
             cluster.mean = _plain_mean([unit[i] for i in members], [1.0] * len(members))
-        for article in story.articles:
-            named = known_names(_head(article), nouns_only=True)
+        for index, article in zip(members, story.articles, strict=True):
+            named = made[index].named
             cluster.names.update(named)
             if bilingual and (not vectors or article.id not in vectors):  # else embeddings
                 cluster.signals |= _signals(article, named)
@@ -230,15 +234,26 @@ def _head(article: Article) -> str:
     return article.title + "\n" + text[:NAME_CHARS]
 
 
-def _vectors(articles: Sequence[Article]) -> list[dict[str, float]]:
+@dataclass(frozen=True, slots=True)
+class Features:
+    """What the merge pass reads of one article: its weighted term counts (title and
+    lede) and the names its head states as nouns. Made per article, so that the pipeline
+    can make them in worker processes alongside cleaning."""
+
+    counts: Counter[str]
+    named: frozenset[str]
+
+
+def features(article: Article) -> Features:
+    counts: Counter[str] = Counter()
+    for term in terms(article.title):
+        counts[term] += TITLE_WEIGHT
+    counts.update(terms(_lede(article)))
+    return Features(counts, frozenset(known_names(_head(article), nouns_only=True)))
+
+
+def _vectors(counts: Sequence[Counter[str]]) -> list[dict[str, float]]:
     """Unit TF-IDF vectors, document frequencies capped at DF_CAP of the articles."""
-    counts: list[Counter[str]] = []
-    for article in articles:
-        found: Counter[str] = Counter()
-        for term in terms(article.title):
-            found[term] += TITLE_WEIGHT
-        found.update(terms(_lede(article)))
-        counts.append(found)
     n = len(counts)
     df = Counter(term for found in counts for term in found)
     cap = max(2.0, DF_CAP * n)
