@@ -50,7 +50,7 @@ times = {}
 start = time.perf_counter()
 read = ingest.ingest([folder]); times["ingest"] = time.perf_counter() - start
 mark = time.perf_counter()
-features = None
+features = merging = None
 try:  # as the pipeline does: one pass per article, in worker processes for large piles
     from functools import partial
     from briefing.pipeline.parallel import map_chunks
@@ -62,6 +62,7 @@ try:  # as the pipeline does: one pass per article, in worker processes for larg
     survivors = [p for p in prepared if id(p.article) in kept]
     articles = tuple(p.screened for p in survivors)
     features = [p.features for p in survivors]
+    merging = {a.id: p.merging for a, p in zip(articles, survivors) if hasattr(p, "merging")}
 except ImportError:  # a tree without it
     try:
         from functools import partial
@@ -81,7 +82,8 @@ stories = group.group(articles, features) if features else group.group(articles)
 times["group"] = time.perf_counter() - mark; mark = time.perf_counter()
 try:  # the second pass, where the tree has it
     from briefing.stories import merge
-    stories = merge.merge(articles, stories)
+    stories = merge.merge(articles, stories, found=merging) if merging else merge.merge(
+        articles, stories)
 except ImportError:
     pass
 times["merge"] = time.perf_counter() - mark
