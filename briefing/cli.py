@@ -393,6 +393,8 @@ def _progress(quiet: bool) -> Iterator[Callable[[str, int, int], None] | None]:
     from rich.console import Console
     from rich.progress import Progress
 
+    from .pipeline import parallel
+
     with Progress(console=Console(stderr=True), transient=True) as bar:
         tasks: dict[str, object] = {}
 
@@ -401,7 +403,21 @@ def _progress(quiet: bool) -> Iterator[Callable[[str, int, int], None] | None]:
                 tasks[what] = bar.add_task(what, total=total)
             bar.update(tasks[what], completed=done, total=total)  # type: ignore[arg-type]
 
-        yield update
+        @contextlib.contextmanager
+        def paused() -> Iterator[None]:
+            """The bar stopped (its thread joined, stderr its own again) while worker
+            processes are forked, so that none inherits a lock the thread held."""
+            bar.stop()
+            try:
+                yield
+            finally:
+                bar.start()
+
+        parallel.quiet_while_forking(paused)
+        try:
+            yield update
+        finally:
+            parallel.quiet_while_forking(None)
 
 
 @cli.command()

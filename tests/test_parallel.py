@@ -125,3 +125,54 @@ def test_files_read_in_processes_give_the_same_articles_and_problems(
     assert several == one
     assert len(one.articles) == 14 and len(one.problems) >= 3  # bad, unsupported, id reused
     assert [a.id for a in one.articles][:3] == ["a0", "a1", "a2"]
+
+
+class _NoFork:
+    """A process pool that cannot start a process (no memory or processes left)."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        pass
+
+    def __enter__(self) -> _NoFork:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        pass
+
+    def map(self, *args: object) -> None:
+        raise BlockingIOError(11, "Resource temporarily unavailable")
+
+
+def test_when_no_process_can_be_started_the_work_is_done_here(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setenv("BRIEF_WORKERS", "2")
+    monkeypatch.setattr(parallel, "ProcessPoolExecutor", _NoFork)
+    assert parallel.map_chunks(lambda items: [i * 2 for i in items], [1, 2, 3]) == [2, 4, 6]
+    assert parallel.map_inherited(str.upper, ["md", "json"], weight=10**6) == ["MD", "JSON"]
+    assert sum("going on in this process" in r.message for r in caplog.records) == 2
+
+
+def test_the_progress_bar_is_quieted_while_workers_are_forked(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import contextlib
+
+    entered: list[str] = []
+
+    @contextlib.contextmanager
+    def guard():  # type: ignore[no-untyped-def]
+        entered.append("in")
+        yield
+        entered.append("out")
+
+    monkeypatch.setenv("BRIEF_WORKERS", "2")
+    parallel.quiet_while_forking(guard)
+    try:
+        assert parallel.map_chunks(sorted, [3, 1, 2]) == [3, 1, 2]  # chunks of one
+        assert parallel.map_inherited(str.upper, ["md", "json"], weight=10**6) == ["MD", "JSON"]
+        monkeypatch.setenv("BRIEF_WORKERS", "1")
+        parallel.map_chunks(sorted, [3, 1, 2])  # one process: nothing forked, no pause
+    finally:
+        parallel.quiet_while_forking(None)
+    assert entered == ["in", "out", "in", "out"]

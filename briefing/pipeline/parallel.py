@@ -12,11 +12,12 @@ CPUs this process may use, at most ``MAX_WORKERS``.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import multiprocessing
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import TypeVar
@@ -29,6 +30,29 @@ _CHUNKS_PER_WORKER = 4  # smaller chunks even out slow and fast workers
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
+
+# What to quiet while worker processes are forked: the command line's progress bar, whose
+# refresh thread holds its console's locks ten times a second. A child forked while one
+# is held would inherit it held, and hang the first time it writes to stderr (a traceback
+# on Ctrl-C, a warning). Set by the command line (see ``quiet_while_forking``).
+_fork_guard: Callable[[], contextlib.AbstractContextManager[None]] | None = None
+
+
+def quiet_while_forking(
+    guard: Callable[[], contextlib.AbstractContextManager[None]] | None,
+) -> None:
+    """``guard()`` is entered around the moments worker processes are forked."""
+    global _fork_guard
+    _fork_guard = guard
+
+
+@contextlib.contextmanager
+def _forking() -> Iterator[None]:
+    if _fork_guard is None:
+        yield
+        return
+    with _fork_guard():
+        yield
 
 
 def workers(count: int) -> int:
@@ -72,11 +96,15 @@ def map_chunks(
     results: list[Result] = []
     try:
         with ProcessPoolExecutor(max_workers=processes, mp_context=_context()) as pool:
-            for done in pool.map(function, chunks):
+            with _forking():  # with fork, every worker starts at the first submission
+                done_chunks = pool.map(function, chunks)
+            for done in done_chunks:
                 results.extend(done)
                 if progress:
                     progress(len(results))
-    except BrokenProcessPool as exc:  # a worker died (killed, out of memory, no __main__ guard)
+    except (BrokenProcessPool, OSError) as exc:
+        # a worker died (killed, out of memory, no __main__ guard), or none could be
+        # started (no memory or processes left to fork): the work is done here instead
         log.warning("worker processes failed (%s); going on in this process", exc)
         results = list(function(items))
         if progress:
@@ -101,8 +129,10 @@ def map_inherited(
     _inherited = function
     try:
         with ProcessPoolExecutor(max_workers=processes, mp_context=_context()) as pool:
-            return list(pool.map(_call_inherited, items))
-    except BrokenProcessPool as exc:
+            with _forking():
+                done = pool.map(_call_inherited, items)
+            return list(done)
+    except (BrokenProcessPool, OSError) as exc:  # as in map_chunks
         log.warning("worker processes failed (%s); going on in this process", exc)
         return [function(item) for item in items]
     finally:
