@@ -434,14 +434,19 @@ def _write(briefing: Briefing, options: MakeOptions) -> tuple[tuple[Path, ...], 
     # with the daily run, which holds it already): a folder never mixes two runs, and a
     # failed write replaces nothing.
     stem = options.file_stem or f"briefing-{briefing.date}"
-    # the formats side by side in worker processes for large briefings (see parallel.py)
-    documents = map_inherited(
-        partial(_render, briefing, layout=layout), options.formats, weight=len(briefing.sources)
+    # the formats side by side in worker processes for large briefings (see parallel.py),
+    # Word first: it takes longest, and the others share the second process meanwhile
+    formats = sorted(options.formats, key=lambda fmt: fmt != "docx")
+    documents = dict(
+        zip(
+            formats,
+            map_inherited(
+                partial(_render, briefing, layout=layout), formats, weight=len(briefing.sources)
+            ),
+            strict=True,
+        )
     )
-    rendered = [
-        (out / f"{stem}.{fmt}", document)
-        for fmt, document in zip(options.formats, documents, strict=True)
-    ]
+    rendered = [(out / f"{stem}.{fmt}", documents[fmt]) for fmt in options.formats]
     try:
         if options.holds_lock:
             return write_all(rendered), None
