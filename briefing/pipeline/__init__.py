@@ -160,10 +160,13 @@ def make(options: MakeOptions, progress: Progress | None = None) -> MakeResult:
             return MakeResult(None, (), None, tuple(problems), plan)
         generated = llm.generate_all(packed, report)
         checked = [_checked(n, d, quarantined) for n, d in enumerate(generated, start=1)]
-        rest = map_chunks(  # the offline digests of the others, as in the extractive run
-            partial(_extract_checked, max_points=options.max_points, quarantined=quarantined),
-            list(enumerate(stories[in_full:], start=in_full + 1)),
-            weight=len(deduped.articles),
+        rest = _with_stories(
+            map_chunks(  # the offline digests of the others, as in the extractive run
+                partial(_extract_checked, max_points=options.max_points, quarantined=quarantined),
+                list(enumerate(stories[in_full:], start=in_full + 1)),
+                weight=len(deduped.articles),
+            ),
+            stories[in_full:],
         )
         digests, found = _gathered([*checked, *rest])
         problems.extend(found)
@@ -177,11 +180,16 @@ def make(options: MakeOptions, progress: Progress | None = None) -> MakeResult:
     else:
         # written and checked story by story: a map, in worker processes for large piles
         digests, found = _gathered(
-            map_chunks(
-                partial(_extract_checked, max_points=options.max_points, quarantined=quarantined),
-                list(enumerate(stories, start=1)),
-                weight=len(deduped.articles),
-                progress=lambda done: report("stories", done, len(stories)),
+            _with_stories(
+                map_chunks(
+                    partial(
+                        _extract_checked, max_points=options.max_points, quarantined=quarantined
+                    ),
+                    list(enumerate(stories, start=1)),
+                    weight=len(deduped.articles),
+                    progress=lambda done: report("stories", done, len(stories)),
+                ),
+                stories,
             )
         )
         problems.extend(found)
@@ -360,7 +368,22 @@ def _choose_engine(options: MakeOptions) -> str:
 def _extract_checked(
     numbered: Sequence[tuple[int, Story]], max_points: int, quarantined: Sequence[Quarantined]
 ) -> list[tuple[StoryDigest, tuple[Problem, ...]]]:
-    return [_checked(n, _extract(story, max_points), quarantined) for n, story in numbered]
+    """Digests written and checked, each without its story's articles (``_with_stories``
+    puts them back): from a worker process, they need not travel back."""
+    out = []
+    for n, story in numbered:
+        digest, found = _checked(n, _extract(story, max_points), quarantined)
+        out.append((replace(digest, story=replace(story, articles=())), found))
+    return out
+
+
+def _with_stories(
+    results: Sequence[tuple[StoryDigest, tuple[Problem, ...]]], stories: Sequence[Story]
+) -> list[tuple[StoryDigest, tuple[Problem, ...]]]:
+    return [
+        (replace(digest, story=story), found)
+        for (digest, found), story in zip(results, stories, strict=True)
+    ]
 
 
 def _extract(story: Story, max_points: int) -> StoryDigest:
