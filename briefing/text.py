@@ -68,23 +68,28 @@ _INDIC_DIGIT = re.compile("[\u0660-\u0669\u06f0-\u06f9]")
 
 
 def _fold_chars(text: str) -> str:
-    text = _DIACRITICS.sub("", text)
+    text = strip_diacritics(text)
     for letter, folded in _LETTER_FOLDS:
         if letter in text:
             text = text.replace(letter, folded)
     if _INDIC_DIGIT.search(text):
-        text = text.translate(_DIGITS)
+        text = to_ascii_digits(text)
     return text
+
+
+def _folded(text: str) -> str:
+    """NFKC, the character folds, case folded: what normalize() and the tokenisers share."""
+    text = unicodedata.normalize("NFKC", text)
+    if not text.isascii():
+        text = _fold_chars(text)
+    return text.casefold()
 
 
 @lru_cache(maxsize=1024)  # the same article bodies are folded again by later checks
 def normalize(text: str) -> str:
     """Fold text for matching (never for display): NFKC, ASCII digits, no diacritics,
     one form of alef/ya/ta marbuta/hamza seats, lower-case Latin, single spaces."""
-    text = unicodedata.normalize("NFKC", text)
-    if not text.isascii():
-        text = _fold_chars(text)
-    return " ".join(text.casefold().split())
+    return " ".join(_folded(text).split())
 
 
 def detect_lang(text: str) -> str:
@@ -218,11 +223,9 @@ _word_terms: dict[str, str | None] = {}
 
 
 def _fold(text: str) -> str:
-    """normalize() without the white-space pass and the cache: for tokenising."""
-    text = unicodedata.normalize("NFKC", text)
-    if not text.isascii():
-        text = _fold_chars(text)
-    return text.casefold().replace("_", " ")
+    """normalize() without the white-space pass and the cache, "_" a separator: for
+    tokenising."""
+    return _folded(text).replace("_", " ")
 
 
 def words(text: str) -> list[str]:

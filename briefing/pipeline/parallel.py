@@ -17,7 +17,7 @@ import logging
 import multiprocessing
 import os
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import TypeVar
@@ -35,24 +35,14 @@ Result = TypeVar("Result")
 # refresh thread holds its console's locks ten times a second. A child forked while one
 # is held would inherit it held, and hang the first time it writes to stderr (a traceback
 # on Ctrl-C, a warning). Set by the command line (see ``quiet_while_forking``).
-_fork_guard: Callable[[], contextlib.AbstractContextManager[None]] | None = None
+Guard = Callable[[], contextlib.AbstractContextManager[None]]
+_forking: Guard = contextlib.nullcontext
 
 
-def quiet_while_forking(
-    guard: Callable[[], contextlib.AbstractContextManager[None]] | None,
-) -> None:
+def quiet_while_forking(guard: Guard | None) -> None:
     """``guard()`` is entered around the moments worker processes are forked."""
-    global _fork_guard
-    _fork_guard = guard
-
-
-@contextlib.contextmanager
-def _forking() -> Iterator[None]:
-    if _fork_guard is None:
-        yield
-        return
-    with _fork_guard():
-        yield
+    global _forking
+    _forking = guard or contextlib.nullcontext
 
 
 def workers(count: int) -> int:

@@ -106,19 +106,14 @@ def ingest(
     taken: dict[str, int] = {}  # article id -> the last ~N suffix given to it
     own: list[Path] = []  # briefings brief wrote, skipped
     walked = list(files.walk(paths))
-    readable = [
-        f
-        for f in walked
-        if not isinstance(f, Problem)
-        and (_kind(f) in KNOWN or files.OWN_OUTPUT.match(f.name.lower()))
-    ]
+    readable = [f for f in walked if not isinstance(f, Problem) and _readable(f)]
     reading = functools.partial(_read_files, include_briefings=include_briefings)
     read = iter(mapper(reading, readable) if mapper else reading(readable))
     for file in walked:
         if isinstance(file, Problem):
             problems.append(file)
             continue
-        if _kind(file) not in KNOWN and not files.OWN_OUTPUT.match(file.name.lower()):
+        if not _readable(file):
             problems.append(_unsupported(file))
             continue
         outcome = next(read)
@@ -210,6 +205,12 @@ def _unsupported(path: Path) -> Problem:
         f"unsupported file type {files.name(path.suffix) or '(none)'!r}; skipped. "
         f"Supported: {' '.join(SUPPORTED)}.",
     )
+
+
+def _readable(path: Path) -> bool:
+    """A file of a kind brief reads, or one named like a briefing brief wrote (read to be
+    recognised, and skipped)."""
+    return _kind(path) in KNOWN or bool(files.OWN_OUTPUT.match(path.name.lower()))
 
 
 @dataclass(frozen=True, slots=True)
