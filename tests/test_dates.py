@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import datetime
+import re
+import sys
 from pathlib import Path
 
 import pytest
 
+from briefing.sources import dates
 from briefing.sources.dates import FoundDate, find_dates, parse_date
 
 REF = datetime.date(2026, 11, 23)  # a Monday, months after the seed articles
@@ -314,3 +317,42 @@ def test_seed_articles(seeds_dir: Path, name: str, expected: list[tuple[str, boo
 )
 def test_parse_date(text: str, reference: datetime.date | None, iso: str | None) -> None:
     assert parse_date(text, reference) == iso
+
+
+# --- the lines that are read ----------------------------------------------------------------
+
+
+def test_the_digit_class_holds_every_character_that_folds_to_a_digit() -> None:
+    """Only lines holding a character of ``_DIGIT_SOURCE`` are folded and matched: the
+    class must hold every character whose fold holds a digit, in the Unicode database of
+    the running Python, and no character may fold to or from a line break."""
+    digit = re.compile("[0-9]")
+    wrong = [
+        hex(cp)
+        for cp in range(sys.maxunicode + 1)
+        if not 0xD800 <= cp <= 0xDFFF
+        and bool(digit.search(dates._fold_char(chr(cp))))
+        != bool(dates._DIGIT_SOURCE.fullmatch(chr(cp)))
+    ]
+    assert wrong == []
+    assert [hex(cp) for cp in range(0x3000) if "\n" in dates._fold_char(chr(cp))] == ["0xa"]
+
+
+@pytest.mark.parametrize(
+    ("text", "isos"),
+    [
+        ("١٢ مايو ٢٠١٨", ["2018-05-12"]),  # Indic digits
+        ("مايو\n١٢ مايو ٢٠١٨ و13 مايو 2018", ["2018-05-12", "2018-05-13"]),  # second line
+        ("١٢ مايو\n٢٠١٨", []),  # a date does not run across a line break
+        ("１２ May ２０１８", ["2018-05-12"]),  # full-width digits fold to a date
+        ("said on\n12 May 2018\nand on 3/4/2019", ["2018-05-12", "2019-04-03"]),
+        ("no digit here, May", []),
+        ("14 مايو 1439 ه\n15 مايو 2018", ["2018-05-15"]),  # Hijri marker at a line's end
+    ],
+)
+def test_dates_on_later_lines_keep_their_offsets_in_the_whole_text(
+    text: str, isos: list[str]
+) -> None:
+    found = find_dates(text, REF)
+    assert [f.iso for f in found] == isos
+    assert all(text[f.start : f.end] == f.text for f in found)

@@ -3,8 +3,12 @@ is not."""
 
 from __future__ import annotations
 
+import random
+import re
+
 import pytest
 
+from briefing.digest import injection
 from briefing.digest.injection import addresses_a_model, screen
 from briefing.models import Article
 
@@ -112,3 +116,27 @@ def test_one_flagged_sentence_does_not_take_its_paragraph_with_it() -> None:
     )
     (kept,), _ = screen([article])
     assert "400 trucks" in kept.text
+
+
+def test_the_quick_trigger_is_the_one_expression() -> None:
+    """The stems looked for first never rule out a line the Arabic words would match: the
+    two-step check agrees with the English and Arabic expressions run as one, on random
+    strings made of the words, their stems, prefixes, suffixes and near misses."""
+    whole = re.compile(injection._EN_TRIGGER.pattern + "|" + injection._AR_TRIGGER.pattern)
+    words = re.findall(r"[\u0621-\u064a]+", injection._AR_TRIGGER.pattern)
+    pieces = [*words, "و", "ال", "بال", "لل", "ف", "ي", "ا", "ون", "ـ", "\u064e", "_", "1", " "]
+    pieces += ["كانت", "الانسان", "تخطيط", "انسحاب", "ai", "a", "i", "bot", "robot", "x", "."]
+    rnd = random.Random(7)
+    for _ in range(20_000):
+        text = "".join(rnd.choice(pieces) for _ in range(rnd.randint(1, 6)))
+        assert injection._triggered(text) == bool(whole.search(text)), text
+
+
+@pytest.mark.parametrize(
+    ("text", "hit"),
+    [("ai", True), ("the ai said", True), ("said", False), ("aim", False), ("thai", False),
+     ("mai ai_x", False), ("(ai)", True), ("كانت", False), ("أنت", True), ("وأنت", True),
+     ("تخطيط", True), ("الانسان", False)],
+)  # fmt: skip
+def test_trigger_words(text: str, hit: bool) -> None:
+    assert injection._triggered(text) is hit

@@ -96,20 +96,38 @@ _AR_ORDER = re.compile(
 
 
 # Every pattern below needs one of these words: a sentence with none of them (nearly
-# every sentence of the news) is passed over without running the patterns.
-_TRIGGER = re.compile(
-    r"ignor|disregard|forget|overrid|bypass|skip|you|pretend|act\s+as|\bai\b|a\.i\.|assistant|"
-    r"model|llm|bot\b|summar|instruct|prompt|automated|chatgpt|gpt|claude|gemini|copilot|inst\]|"
-    r"<\||system|briefing|"
+# every sentence of the news) is passed over without running the patterns. Two
+# expressions, each quick to scan: every English word begins with a letter, so the
+# engine jumps to where one of their first letters stands ("ai" as a whole word is
+# written so that it too begins with its letter); an Arabic word must start a word (a
+# look-behind tried at every position), so a plain search for the words' stems, one of
+# which each must hold, comes first and rules out most lines.
+_EN_TRIGGER = re.compile(
+    r"ignor|disregard|forget|overrid|bypass|skip|you|pretend|act\s+as|ai(?<!\wai)\b|a\.i\.|"
+    r"assistant|model|llm|bot\b|summar|instruct|prompt|automated|chatgpt|gpt|claude|gemini|"
+    r"copilot|inst\]|<\||system|briefing"
+)
+_AR_TRIGGER = re.compile(
     r"(?<!\w)(?:[وفبل]|ال|لل|وال|بال)?(?:تجاهل\w*|انس[يوا]?|أنس[يوا]?|تخط\w*|تلتزم|تتبع|بصفتك|"
     r"باعتبارك|بوصفك|[أا]نت|[أا]يها|كنت|ملخص\w*|موجز\w*|تلخيص|نموذج\w*|نماذج|ذكاء|الذكي|روبوت\w*|"
     r"تعليمات|موجه|[أا]نظمة|[أا]دوات)(?!\w)"
 )
+_AR_STEMS = re.compile(
+    "تجاهل|انس|أنس|تخط|تلتزم|تتبع|بصفتك|باعتبارك|بوصفك|انت|أنت|ايها|أيها|كنت|ملخص|موجز|تلخيص|"
+    "نموذج|نماذج|ذكاء|الذكي|روبوت|تعليمات|موجه|انظمة|أنظمة|ادوات|أدوات"
+)
+
+
+def _triggered(casefolded: str) -> bool:
+    """Whether the (case-folded) text holds a word every pattern below needs."""
+    if _EN_TRIGGER.search(casefolded):
+        return True
+    return bool(_AR_STEMS.search(casefolded) and _AR_TRIGGER.search(casefolded))
 
 
 def addresses_a_model(sentence: str) -> bool:
     """Whether a sentence speaks to an AI or instructs it (see the module docstring)."""
-    if not _TRIGGER.search(sentence.casefold()):
+    if not _triggered(sentence.casefold()):
         return False
     text = " ".join(sentence.casefold().split())
     if any(p.search(text) for p in (_EN_OVERRIDE, _EN_ROLE, _EN_DIRECT, _EN_MARKUP)):
@@ -163,7 +181,7 @@ def screen(articles: Sequence[Article]) -> tuple[tuple[Article, ...], tuple[Quar
         lines_out: list[str] = []
         taken: list[str] = []
         for line in article.text.splitlines():
-            if not _TRIGGER.search(line.casefold()):
+            if not _triggered(line.casefold()):
                 lines_out.append(line)
                 continue
             sentences = split_sentences(line)

@@ -26,6 +26,7 @@ _INVISIBLE = re.compile(
     "\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]"  # control characters XML forbids
 )
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+_ODD_SPACE = re.compile(r"[\t\u00a0\u2000-\u200a\u202f\u205f\u3000]")  # a space but " "
 
 
 def _loose(pattern: str) -> str:
@@ -132,7 +133,7 @@ def clean_article(article: Article, reference: date | None = None) -> Article:
             if not _bare(normalize(rest)):
                 continue
             line, folded, bare = rest, normalize(rest), _bare(normalize(rest))
-        if not bare or all(tok.startswith("#") for tok in folded.split()):
+        if not bare or ("#" in folded and all(t.startswith("#") for t in folded.split())):
             removed.append(line)  # separator debris, bullets, hashtag-only lines
             continue
         if index < 6 and bare == bare_title and (not kept or kept == [lede]):
@@ -183,15 +184,19 @@ def clean_article(article: Article, reference: date | None = None) -> Article:
 
 
 def _tidy(line: str) -> str:
-    return _SPACES.sub(" ", _INVISIBLE.sub("", line)).strip()
+    line = _INVISIBLE.sub("", line)
+    if "  " in line or _ODD_SPACE.search(line):  # else every match would be " " for " "
+        line = _SPACES.sub(" ", line)
+    return line.strip()
 
 
-_NOT_WORD = re.compile(r"[\W_\u0640]+")
+_WORD_RUN = re.compile(r"[^\W_\u0640]+")
 
 
 def _bare(folded: str) -> str:
-    """Words only: punctuation, bullets and tatweel gone."""
-    return " ".join(_NOT_WORD.sub(" ", folded).split())
+    """Words only: punctuation, bullets and tatweel gone. (Collecting the words is a
+    third faster than replacing every gap between them with a space.)"""
+    return " ".join(_WORD_RUN.findall(folded))
 
 
 def _is_sentence(line: str) -> bool:

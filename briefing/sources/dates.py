@@ -258,22 +258,32 @@ def _resolve(
     return (found, match.end("mend"), False) if found else None
 
 
-_DIGIT = re.compile("[0-9]")
+# Every character whose fold holds an ASCII digit (ASCII, Arabic-Indic and Persian digits,
+# super- and subscripts, fractions, circled, full-width and mathematical digits...): a
+# line with none of them states no date. A test checks the class against ``_fold_char``
+# on every code point of the running Python.
+_DIGIT_SOURCE = re.compile(
+    "[0-9\u00b2\u00b3\u00b9\u00bc-\u00be\u0660-\u0669\u06f0-\u06f9\u2070\u2074-\u2079"
+    "\u2080-\u2089\u2150-\u215f\u2189\u2460-\u249b\u24ea\u3251-\u325f\u32b1-\u32cb"
+    "\u3358-\u3370\u3378-\u3379\u339f-\u33a6\u33a8\u33af\u33e0-\u33fe\uff10-\uff19"
+    "\U0001d7ce-\U0001d7ff\U0001f100-\U0001f10a\U0001fbf0-\U0001fbf9]"
+)
 _ANY_MONTH = re.compile(_MONTH)
 _ANY_NUMERIC = re.compile(r"[0-9][-/.][0-9]{1,2}[-/.][0-9]")
 
 
 def _lines_with_digits(text: str) -> Iterator[tuple[int, int]]:
-    """The (start, end) of each line that holds a digit: every date states its day in
-    digits and none runs across a line break, so the other lines need no matching."""
-    found = _DIGIT.search(text)
+    """The (start, end) of each line of ``text`` that holds a character folding to a
+    digit: every date states its day in digits and none runs across a line break (no
+    character folds to or from one), so only these lines are folded and matched."""
+    found = _DIGIT_SOURCE.search(text)
     while found:
         start = text.rfind("\n", 0, found.start()) + 1
         end = text.find("\n", found.end())
         if end < 0:
             end = len(text)
         yield start, end
-        found = _DIGIT.search(text, end)
+        found = _DIGIT_SOURCE.search(text, end)
 
 
 def find_dates(text: str, reference: datetime.date | None = None) -> list[FoundDate]:
@@ -286,22 +296,31 @@ def find_dates(text: str, reference: datetime.date | None = None) -> list[FoundD
     ``reference`` (``year_stated=False``). Numeric dates read ``Y-M-D`` when the year
     comes first, else ``D/M/Y`` (the Arabic and European order), and only when valid.
     """
-    folded = _Folded(text)
+    found: list[FoundDate] = []
+    for lo, hi in _lines_with_digits(text):
+        found += _dates_in_line(text[lo:hi], lo, reference)
+    return found
+
+
+def _dates_in_line(line: str, offset: int, reference: datetime.date | None) -> list[FoundDate]:
+    """``find_dates`` of one line, whose spans are shifted by ``offset``. The patterns
+    see the line alone: at its ends they find a string's start and end, as they found
+    the line break before and after it in the whole text."""
+    folded = _Folded(line)
     candidates: list[tuple[int, int, datetime.date, bool]] = []
-    for lo, hi in _lines_with_digits(folded.text):
-        # a pattern runs only on a line holding what it cannot match without: a month
-        # name for the written dates, digit-separator-digit-separator-digit for numeric
-        patterns = []
-        if _ANY_MONTH.search(folded.text, lo, hi):
-            patterns += (_DAY_FIRST, _MONTH_FIRST)
-        if _ANY_NUMERIC.search(folded.text, lo, hi):
-            patterns += (_ISO, _DMY)
-        for pattern in patterns:
-            for match in pattern.finditer(folded.text, lo, hi):
-                resolved = _resolve(match, folded, reference)
-                if resolved is not None:
-                    day, end, stated = resolved
-                    candidates.append((match.start(), end, day, stated))
+    # a pattern runs only on a line holding what it cannot match without: a month name
+    # for the written dates, digit-separator-digit-separator-digit for numeric ones
+    patterns = []
+    if _ANY_MONTH.search(folded.text):
+        patterns += (_DAY_FIRST, _MONTH_FIRST)
+    if _ANY_NUMERIC.search(folded.text):
+        patterns += (_ISO, _DMY)
+    for pattern in patterns:
+        for match in pattern.finditer(folded.text):
+            resolved = _resolve(match, folded, reference)
+            if resolved is not None:
+                day, end, stated = resolved
+                candidates.append((match.start(), end, day, stated))
     candidates.sort(key=lambda c: (c[0], -c[1]))
     found: list[FoundDate] = []
     taken_until = 0
@@ -310,7 +329,9 @@ def find_dates(text: str, reference: datetime.date | None = None) -> list[FoundD
             continue
         taken_until = end
         first, last = folded.span(start, end)
-        found.append(FoundDate(day.isoformat(), first, last, text[first:last], stated))
+        found.append(
+            FoundDate(day.isoformat(), offset + first, offset + last, line[first:last], stated)
+        )
     return found
 
 
