@@ -10,6 +10,7 @@ from raw_articles import article, seed_articles
 
 from briefing.models import Article, Story
 from briefing.stories import group as group_module
+from briefing.stories import reading
 from briefing.stories.group import group
 
 
@@ -184,12 +185,12 @@ def test_embedded_related_headlines_do_not_glue_stories():
     ],
 )
 def test_headline_like_lines(line, headline):
-    assert group_module._is_title_like(line) is headline
+    assert reading.is_title_like(line) is headline
 
 
 def test_embedded_related_headlines_would_glue_stories_if_trusted(monkeypatch):
     """The control for the test above: read as text, those lines join the two."""
-    monkeypatch.setattr(group_module, "_is_title_like", lambda line: False)
+    monkeypatch.setattr(reading, "is_title_like", lambda line: False)
     articles = [_match_with_embedded_headlines(), _COALITION]
 
     assert len(group(articles)) == 1

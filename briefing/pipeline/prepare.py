@@ -18,7 +18,7 @@ from datetime import date
 from ..digest import injection
 from ..models import Article, Quarantined
 from ..sources import clean
-from ..stories import dedup, group, merge
+from ..stories import dedup, group, merge, reading
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,15 +37,16 @@ def prepare(
     """Each article prepared; ``cleaned`` when they were cleaned already (the store's)."""
     out = []
     for article in articles if cleaned else clean.clean(articles, reference=reference):
-        screened, quarantined = injection.screen((article,))
+        (screened,), quarantined = injection.screen((article,))
+        read = reading.read(screened)  # what grouping and the merge pass both read
         out.append(
             Prepared(
                 article,
                 dedup.fingerprint(article),
-                screened[0],
+                screened,
                 quarantined,
-                group.features(screened[0]),
-                merge.features(screened[0]),
+                group.features(screened, read),
+                merge.features(screened, read),
             )
         )
     return out

@@ -47,7 +47,8 @@ from itertools import chain
 from typing import TYPE_CHECKING
 
 from ..models import Article, Story
-from ..text import normalize, terms
+from ..text import terms
+from .reading import LEDE_WORDS, Reading, read
 
 if TYPE_CHECKING:  # imported when grouping runs: `brief --help` stays fast
     import numpy as np
@@ -58,13 +59,9 @@ logger = logging.getLogger(__name__)
 THRESHOLD = 0.22
 TITLE_WEIGHT = 4.0
 LEDE_WEIGHT = 0.5
-LEDE_WORDS = 200
 MAX_DAYS_APART = 3
 CROSS_MIN_SHARED = 3
 
-_TITLE_LIKE_WORDS = 12  # a line this short without closing punctuation is a headline
-_SENTENCE_END = re.compile(r"[.!?؟…:;\"'”’»)\]]\s*$")
-_LINK_LINE = re.compile(r"^(?:[اأ]قر[اأ]|شاهد|read|see|watch|related)\b.{0,20}:", re.IGNORECASE)
 _LATIN_TERM = re.compile(r"\S*[a-z]\S*")
 _CAPITALISED = re.compile(r"\b(?:[A-Z][\w'’-]*|\d[\d,.]*)")
 _EDGE_FLOOR = 0.05  # weaker similarities count as 0: fewer pairs to keep
@@ -87,14 +84,20 @@ class Features:
     strong: frozenset[str]
 
 
-def features(article: Article) -> Features:
-    title, lede = _sections(article)
+def features(article: Article, reading: Reading | None = None) -> Features:
+    """``reading``: the article's ``reading.read``, when made already."""
+    found = reading or read(article)
+    title, lede, lede_terms = article.title, found.lede, found.lede_terms
+    if not lede:  # a text of short lines only: keep its first line
+        first = next((line.split() for line in article.text.splitlines() if line.strip()), [])
+        lede = " ".join(first[:LEDE_WORDS])
+        lede_terms = tuple(terms(lede))
     # counted first, weighted after: n * 4.0 + m * 0.5 is exact, so the same floats as
     # adding each weight once per occurrence, and the terms in the same order
     counts: Counter[str] = Counter()
-    for term, n in Counter(terms(title)).items():
+    for term, n in Counter(found.title_terms).items():
         counts[term] = TITLE_WEIGHT * n
-    for term, n in Counter(terms(lede)).items():
+    for term, n in Counter(lede_terms).items():
         counts[term] += LEDE_WEIGHT * n
     return Features(counts, frozenset(_strong_terms(article, title + "\n" + lede, counts)))
 
@@ -119,31 +122,6 @@ def group(
 
 
 # --- representation ------------------------------------------------------------------
-
-
-def _is_title_like(line: str) -> bool:
-    """A headline-like line: short and without closing punctuation, or a "read also" link."""
-    if _LINK_LINE.match(line):
-        return True
-    return len(line.split()) <= _TITLE_LIKE_WORDS and not _SENTENCE_END.search(line)
-
-
-def _sections(article: Article) -> tuple[str, str]:
-    """The title and the lede: the first LEDE_WORDS words of the body, headlines left out."""
-    title = normalize(article.title)
-    lede: list[str] = []
-    for line in article.text.splitlines():
-        line = line.strip()
-        if not line or _is_title_like(line):
-            continue
-        if abs(len(line) - len(article.title)) < 10 and normalize(line) == title:
-            continue  # the title repeated in the text
-        lede.extend(line.split())
-        if len(lede) >= LEDE_WORDS:
-            break
-    if not lede:  # a text of short lines only: keep its first line
-        lede = next((line.split() for line in article.text.splitlines() if line.strip()), [])
-    return article.title, " ".join(lede[:LEDE_WORDS])
 
 
 def _counts(

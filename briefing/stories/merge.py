@@ -65,13 +65,14 @@ from typing import Any
 
 from ..models import Article, Story
 from ..names import NAMES, known_names, skeleton
-from ..text import normalize, terms
+from ..text import normalize
+from .reading import HEAD_WORDS, Reading, read
 
 logger = logging.getLogger(__name__)
 
 THRESHOLD = 0.33
 TITLE_WEIGHT = 5.0
-LEDE_WORDS = 60
+LEDE_WORDS = HEAD_WORDS  # 60: the first words of grouping's lede
 DF_CAP = 0.03
 NAME_CHARS = 300
 MAX_DAYS_APART = 3
@@ -84,10 +85,6 @@ CONFLICT_SHARE = 0.25
 SHARED_NAMES = 2
 SHARED_NAMES_RELIEF = 0.05
 _SIGNAL_POSTINGS = 200  # a signal more stories share is too common to find candidates by
-
-_TITLE_LIKE_WORDS = 12
-_SENTENCE_END = re.compile(r"[.!?؟…:;\"'”’»)\]]\s*$")
-_LINK_LINE = re.compile(r"^(?:[اأ]قر[اأ]|شاهد|read|see|watch|related)\b.{0,20}:", re.IGNORECASE)
 
 
 class _Cluster:
@@ -197,24 +194,6 @@ def merge(
 # --- representation ------------------------------------------------------------------
 
 
-def _lede(article: Article) -> str:
-    """The first LEDE_WORDS words of the body, headline-like and "read also" lines out."""
-    title = normalize(article.title)
-    words: list[str] = []
-    for line in article.text.splitlines():
-        line = line.strip()
-        if not line or _LINK_LINE.match(line):
-            continue
-        if len(line.split()) <= _TITLE_LIKE_WORDS and not _SENTENCE_END.search(line):
-            continue
-        if abs(len(line) - len(article.title)) < 10 and normalize(line) == title:
-            continue
-        words.extend(line.split())
-        if len(words) >= LEDE_WORDS:
-            break
-    return " ".join(words[:LEDE_WORDS])
-
-
 # The countries of ``briefing.names`` (its first section, up to the first city): what the
 # conflict test compares. Cities, organisations and people are left out: a report names
 # Washington or Trump where another names the United States.
@@ -244,11 +223,13 @@ class Features:
     named: frozenset[str]
 
 
-def features(article: Article) -> Features:
+def features(article: Article, reading: Reading | None = None) -> Features:
+    """``reading``: the article's ``reading.read``, when made already."""
+    found = reading or read(article)
     counts: Counter[str] = Counter()
-    for term in terms(article.title):
+    for term in found.title_terms:
         counts[term] += TITLE_WEIGHT
-    counts.update(terms(_lede(article)))
+    counts.update(found.lede_terms[: found.head])
     return Features(counts, frozenset(known_names(_head(article), nouns_only=True)))
 
 
