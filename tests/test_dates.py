@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import random
 import re
 import sys
 from pathlib import Path
@@ -356,3 +357,19 @@ def test_dates_on_later_lines_keep_their_offsets_in_the_whole_text(
     found = find_dates(text, REF)
     assert [f.iso for f in found] == isos
     assert all(text[f.start : f.end] == f.text for f in found)
+
+
+def test_the_quick_checks_never_rule_out_a_date() -> None:
+    """A written-date pattern runs only on a line its quick check finds something in:
+    wherever the pattern matches, the check must match too (random strings of the
+    patterns' pieces, as folded text)."""
+    pieces = ["12", "3", "2018", " ", "  ", "\u00a0", "of ", "من ", "و", "ب", "st", "th",
+              "may", "march", "mar.", "sept", "مايو", "ايار", "كانون الثاني", "يوم ",
+              "الاثنين", "monday", "mon.", ", ", "الموافق ", "عام ", "م", "x", "\n"]  # fmt: skip
+    rnd = random.Random(11)
+    for _ in range(30_000):
+        text = "".join(rnd.choice(pieces) for _ in range(rnd.randint(1, 9)))
+        if dates._DAY_FIRST.search(text):
+            assert dates._DAY_THEN_MONTH.search(text), text
+        if dates._MONTH_FIRST.search(text):
+            assert dates._MONTH_THEN_DAY.search(text), text

@@ -268,7 +268,12 @@ _DIGIT_SOURCE = re.compile(
     "\u3358-\u3370\u3378-\u3379\u339f-\u33a6\u33a8\u33af\u33e0-\u33fe\uff10-\uff19"
     "\U0001d7ce-\U0001d7ff\U0001f100-\U0001f10a\U0001fbf0-\U0001fbf9]"
 )
-_ANY_MONTH = re.compile(_MONTH)
+# What each pattern cannot match without, with its look-arounds left out: a day followed
+# by a month name, an English month name followed by a day. Each starts with what the
+# regex engine can skip to (a digit; a Latin letter), where a month name alone would be
+# tried at nearly every letter of an Arabic line.
+_DAY_THEN_MONTH = re.compile(rf"[0-9]{{1,2}}(?:st|nd|rd|th)?{_S}*(?:(?:of|من){_S}+)?[وب]?{_MONTH}")
+_MONTH_THEN_DAY = re.compile(rf"{_EN_MONTH}{_S}+[0-9]")
 _ANY_NUMERIC = re.compile(r"[0-9][-/.][0-9]{1,2}[-/.][0-9]")
 
 
@@ -308,11 +313,13 @@ def _dates_in_line(line: str, offset: int, reference: datetime.date | None) -> l
     the line break before and after it in the whole text."""
     folded = _Folded(line)
     candidates: list[tuple[int, int, datetime.date, bool]] = []
-    # a pattern runs only on a line holding what it cannot match without: a month name
-    # for the written dates, digit-separator-digit-separator-digit for numeric ones
+    # a pattern runs only on a line holding what it cannot match without (see above;
+    # digit-separator-digit-separator-digit for the numeric ones)
     patterns = []
-    if _ANY_MONTH.search(folded.text):
-        patterns += (_DAY_FIRST, _MONTH_FIRST)
+    if _DAY_THEN_MONTH.search(folded.text):
+        patterns.append(_DAY_FIRST)
+    if _MONTH_THEN_DAY.search(folded.text):
+        patterns.append(_MONTH_FIRST)
     if _ANY_NUMERIC.search(folded.text):
         patterns += (_ISO, _DMY)
     for pattern in patterns:
