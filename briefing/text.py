@@ -190,21 +190,23 @@ _AR_PREFIXES = ("وال", "بال", "كال", "فال", "لل", "ال")
 _AR_SUFFIXES = ("ها", "ان", "ات", "ون", "ين", "يه", "ه", "ي")
 
 
+_PREFIX_OF = {prefix[0]: prefix for prefix in _AR_PREFIXES}  # each starts with its own letter
+_SUFFIX_ENDS = frozenset(suffix[-1] for suffix in _AR_SUFFIXES)
+
+
 def _stem_ar(word: str) -> str:
     """Light10-style Arabic light stemmer (Larkey et al. 2007) on normalised text."""
-    if len(word) > 3 and word.startswith("و"):
+    if len(word) > 3 and word[0] == "و":
         word = word[1:]
-    for prefix in _AR_PREFIXES:
-        if word.startswith(prefix) and len(word) - len(prefix) >= 2:
-            word = word[len(prefix) :]
-            break
-    else:
-        # a lone attached preposition (bi-, li-, ka-, fa-) on a long word
-        if len(word) >= 5 and word[0] in "بلكف":
-            word = word[1:]
-    for suffix in _AR_SUFFIXES:
-        if len(word) - len(suffix) >= 3 and word.endswith(suffix):
-            word = word[: -len(suffix)]
+    prefix = _PREFIX_OF.get(word[:1])  # the one prefix the word may start with
+    if prefix is not None and word.startswith(prefix) and len(word) - len(prefix) >= 2:
+        word = word[len(prefix) :]
+    elif len(word) >= 5 and word[0] in "بلكف":
+        word = word[1:]  # a lone attached preposition (bi-, li-, ka-, fa-) on a long word
+    if word[-1:] in _SUFFIX_ENDS:  # else no suffix can be taken off
+        for suffix in _AR_SUFFIXES:
+            if len(word) - len(suffix) >= 3 and word.endswith(suffix):
+                word = word[: -len(suffix)]
     return word
 
 
