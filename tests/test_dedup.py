@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import random
 import re
+import zlib
 
 import pytest
 from raw_articles import article, seed_articles
 
 from briefing.models import DedupResult
+from briefing.stories import dedup as dedup_module
 from briefing.stories.dedup import dedup
+from briefing.text import shingles
 
 _ARABIC_INDIC = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
 _ADDED = "وأضاف البيان أن الاجتماع المقبل للمجموعة سيعقد في العاصمة الأردنية عمّان قبل نهاية العام."
@@ -235,3 +238,17 @@ def test_input_order_is_kept():
 
 def test_empty_input():
     assert dedup([]) == DedupResult(articles=(), duplicates=())
+
+
+@pytest.mark.parametrize("size", [0, 1, 4, 5, 6, 24, 25, 40])
+def test_fingerprint_hashes_every_word_5_gram(size: int) -> None:
+    """The windows hashed straight from ``zip`` are the 5-grams ``shingles`` makes, the
+    whole text being one gram when shorter; a short text is shingled with its title."""
+    rnd = random.Random(size)
+    for _ in range(50):
+        title = [rnd.choice(["a", "b", "ال", "1"]) for _ in range(3)]
+        body = [rnd.choice(["a", "b", "c", "ال", "1", "في"]) for _ in range(size)]
+        tokens = body if size >= 25 else title + body
+        codes = [zlib.crc32(word.encode()) for word in tokens]
+        expected = sorted({hash(gram) & 0xFFFFFFFF for gram in shingles(codes, 5)})
+        assert list(dedup_module._fingerprint(title, body)) == expected

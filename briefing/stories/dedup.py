@@ -135,7 +135,11 @@ def _fingerprint(title: list[str], text: list[str]) -> array:
     # Words become CRC-32 codes so that the tuple hash below is the same on every run
     # (str hashes are salted per process; int hashes are not).
     codes = [zlib.crc32(word.encode()) for word in tokens]
-    return array("I", sorted({hash(gram) & _HASH_MASK for gram in shingles(codes, SHINGLE_SIZE)}))
+    if len(codes) < SHINGLE_SIZE:  # a short text is one gram (as ``shingles`` makes it)
+        grams = shingles(codes, SHINGLE_SIZE)
+    else:  # the windows, hashed and masked without a Python step per gram
+        grams = zip(*(codes[k:] for k in range(SHINGLE_SIZE)), strict=False)
+    return array("I", sorted(set(map(_HASH_MASK.__and__, map(hash, grams)))))
 
 
 def _near_duplicates(
