@@ -196,6 +196,7 @@ def _old_clean_text(text: str) -> str:
 
 
 CONFIGURED = "my-local-key-0042"
+CONFIGURED_NO_LETTER = "٣٣٣٣-2026-0042"
 _KEY_CHARS = string.ascii_letters + string.digits + "_+/=-"
 _PIECES = [
     # words and text around what is searched
@@ -210,13 +211,14 @@ _PIECES = [
     "Bearer ", "Token ", "api_key=", "API-KEY=", "access_token=", "password=", "?key=",
     "aB3dE5gH7jK9mN1pQ3rS5tU7vW9xY1zA2", "9b42a5875e6b9b42a5875e6b9b42a5875e6b",
     "123e4567-e89b-12d3-a456-426614174000", "Ferdinand-Maximilian-Habsburg-Lothringen-2026",
-    "x" * 40, "-" * 40, "_" * 33, "=" * 5, CONFIGURED,
+    "x" * 40, "-" * 40, "_" * 33, "=" * 5, CONFIGURED, CONFIGURED_NO_LETTER,
     # URLs, with and without a password
     "https://", "http://example.com/", "https://user:hunter2secret@example.com/path",
     "ftp://u:p@h", "https://x.org/feed?api_key=abcd1234efgh&x=1", "www.example.com",
     "https://example.com/news/2026/02/10/", "mailto:desk@example.org", "user@example.org",
     "javascript:", "JaVaScRiPt:", "java\tscript:", "data:", "file:", "&#58;", "https:", "http",
     "HTTPS://", "https&#58;//",
+    "\u212a", "\u017f", "\u0131", "\u0130", "api_\u212aey=", "\u017fecret=", "ЕуЈ", "é",
     # hidden characters, separators and what must stay
     "\u202e", "\u202c", "\u2066", "\u2069", "\u200b", "\u200e", "\u200f", "\ufeff", "\u00ad",
     "\u200c", "\u200d", "\ufe0f", "\ufe0e", "\xa0", "\x1b[31m", "\x00", "\x7f", "\x85",
@@ -239,8 +241,8 @@ def _random_text(rng: random.Random) -> str:
     return "".join(parts)
 
 
-@pytest.mark.parametrize("seed", range(5))
-@pytest.mark.parametrize("configured", [None, CONFIGURED])
+@pytest.mark.parametrize("seed", range(4))
+@pytest.mark.parametrize("configured", [None, CONFIGURED, CONFIGURED_NO_LETTER])
 def test_the_fast_paths_give_what_the_plain_implementation_gave(
     seed: int, configured: str | None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -248,7 +250,7 @@ def test_the_fast_paths_give_what_the_plain_implementation_gave(
         monkeypatch.setenv("OPENAI_API_KEY", configured)
     rng = random.Random(seed)
     secrets = safety.configured_secrets()
-    for _ in range(1_500):
+    for _ in range(1_000):
         text = _random_text(rng)
         masked = _old_mask_secrets(text)
         assert safety.mask_secrets(text) == masked, text
