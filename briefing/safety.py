@@ -62,6 +62,8 @@ _MAYBE_PREFIXED = re.compile(r"sk-|Bearer|AKIA|gh[pousr]_|github_pat_|xox|AIza|h
 # A long token of key characters, not inside a longer word or a URL path (the
 # definition; ``_masked_tokens`` finds the same matches faster).
 _TOKEN = re.compile(r"(?<![A-Za-z0-9_+/=.\-])[A-Za-z0-9_+/=\-]{32,}(?![A-Za-z0-9_+/=.\-])")
+_ASCII_LETTER = re.compile("[A-Za-z]")
+_ASCII_LETTER_BYTE = re.compile(rb"[A-Za-z]")
 # What ``_masked_tokens`` looks for: a run of 32 key characters or more.
 _KEY_RUN = re.compile(r"[A-Za-z0-9_+/=\-][A-Za-z0-9_+/=\-]{31,}")
 _URL = re.compile(r"\b[a-zA-Z][a-zA-Z0-9+.\-]*://[^\s<>\"']+")
@@ -84,9 +86,12 @@ def mask_secrets(text: str, *, secrets: Sequence[str] | None = None) -> str:
             text = text.replace(secret, MASK)
     # Every match below holds an ASCII letter (case-insensitive matching lets the Kelvin
     # sign match "k", but each keyword has letters only ASCII matches), and most Arabic
-    # text has none: looked for first in C, twice as fast as one regex pass.
-    letters = text.encode("ascii", "ignore")
-    if letters.lower() == letters.upper():
+    # text has none: looked for in its ASCII characters alone (the rest dropped in C), in
+    # half the time of one regex pass over the text. ASCII text is searched as it is.
+    if text.isascii():
+        if _ASCII_LETTER.search(text) is None:
+            return text
+    elif _ASCII_LETTER_BYTE.search(text.encode("ascii", "ignore")) is None:
         return text
     if "=" in text or _MAYBE_PREFIXED.search(text):
         text = _PREFIXED.sub(_masked_prefixed, text)
