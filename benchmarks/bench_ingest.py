@@ -11,6 +11,16 @@ in a temp folder:
     python benchmarks/bench_ingest.py [--pool ../shared/data/ant_pool_31k.jsonl.gz]
 
 Prints one line per case: size, articles, seconds, seconds per MB, peak RSS.
+
+Side by side with another tree (a checkout of an older commit), on one input:
+
+    python benchmarks/bench_ingest.py --pool PATH --old OLD_TREE [--rounds 5]
+
+runs ``ingest`` on PATH under each tree in turn, in fresh subprocesses (``PYTHONPATH``
+set to the tree), and prints for each the best and median seconds, then the ratio; also
+the time of ``safety.mask_secrets``, ``clean_text`` and ``safe_text`` over the five text
+fields of every record, and a sha256 of the ``repr`` of the whole result (articles,
+inputs, problems), which must be the same under both trees.
 """
 
 from __future__ import annotations
@@ -35,6 +45,73 @@ peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 print(json.dumps({"articles": len(result.articles), "problems": len(result.problems),
                   "seconds": elapsed, "peak_mib": peak}))
 """
+
+
+_SIDE = """
+import gzip, hashlib, json, sys, time
+import briefing
+from briefing import safety
+from briefing.sources.ingest import ingest
+assert briefing.__file__.startswith(sys.argv[2]), briefing.__file__
+path = sys.argv[1]
+started = time.perf_counter()
+result = ingest([path])
+elapsed = time.perf_counter() - started
+digest = hashlib.sha256(repr(result).encode("utf-8", "surrogatepass")).hexdigest()
+opener = gzip.open if path.endswith(".gz") else open
+fields = []
+with opener(path, "rt", encoding="utf-8", errors="replace") as handle:
+    for line in handle:
+        try:
+            record = json.loads(line)
+        except ValueError:
+            continue
+        if isinstance(record, dict):
+            fields += [v for k in ("id", "title", "text", "source", "url")
+                       if isinstance(v := record.get(k), str)]
+timings = {}
+for name in ("mask_secrets", "clean_text", "safe_text"):
+    function = getattr(safety, name)
+    started = time.perf_counter()
+    for value in fields:
+        function(value)
+    timings[name] = time.perf_counter() - started
+print(json.dumps({"ingest": elapsed, "digest": digest, "articles": len(result.articles),
+                  "problems": len(result.problems), **timings}))
+"""
+
+
+def side_by_side(path: Path, old: Path, rounds: int) -> None:
+    """``ingest`` of ``path`` under this tree and ``old``, alternating, in fresh processes."""
+    import statistics
+
+    trees = {"this tree": Path(__file__).resolve().parent.parent, "old tree": old.resolve()}
+    runs: dict[str, list[dict]] = {label: [] for label in trees}
+    for _ in range(rounds):
+        for label, tree in trees.items():
+            out = subprocess.run(
+                [sys.executable, "-c", _SIDE, str(path.resolve()), str(tree)],
+                capture_output=True,
+                text=True,
+                check=True,
+                env={**os.environ, "PYTHONPATH": str(tree)},
+                cwd=tree,  # "-c" puts the working folder first on the path
+            )
+            runs[label].append(json.loads(out.stdout))
+    for label, found in runs.items():
+        print(f"{label}: {found[0]['articles']} articles, {found[0]['problems']} problems, "
+              f"result sha256 {found[0]['digest'][:16]}")  # fmt: skip
+        for key in ("ingest", "mask_secrets", "clean_text", "safe_text"):
+            times = [run[key] for run in found]
+            print(f"  {key:<13} best {min(times):6.3f} s  median {statistics.median(times):6.3f} s")
+    new, before = runs["this tree"], runs["old tree"]
+    for key in ("ingest", "mask_secrets", "clean_text", "safe_text"):
+        ratio = statistics.median(r[key] for r in before) / statistics.median(r[key] for r in new)
+        print(f"{key}: {ratio:.2f}x faster (median of {rounds} alternating runs)")
+    same = {r["digest"] for r in new} == {r["digest"] for r in before} and len(
+        {r["digest"] for r in new}
+    ) == 1
+    print("results identical" if same else "RESULTS DIFFER")
 
 
 def measure(path: Path) -> dict:
@@ -94,7 +171,14 @@ def unpacked_size(path: Path) -> int:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pool", type=Path, help="a real .jsonl or .jsonl.gz to ingest")
+    parser.add_argument("--old", type=Path, help="another tree: compare ingest of --pool")
+    parser.add_argument("--rounds", type=int, default=5, help="runs per tree with --old")
     args = parser.parse_args()
+    if args.old:
+        if not args.pool:
+            parser.error("--old needs --pool")
+        side_by_side(args.pool, args.old, args.rounds)
+        return
     folder = Path(tempfile.mkdtemp(prefix="bench-ingest-"))
     try:
         for mib in (10, 25, 50):

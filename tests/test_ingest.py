@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -544,3 +545,68 @@ def test_a_parser_library_crashing_on_one_file_loses_only_that_file(
     assert [a.title for a in result.articles] == ["Title"]
     assert result.problems[0].where == str(page)
     assert "ParserBug: lxml said no" in result.problems[0].message
+
+
+# --- the body is stripped by hand, as pydantic would have ----------------------------------
+
+
+def _by_pydantic(raw: dict) -> object:
+    """What ``_record`` gave when pydantic validated every field: the record, or the
+    message of the first error."""
+    from pydantic import ValidationError
+
+    from briefing.sources.ingest import _ALIASES, ArticleRecord
+
+    data = {_ALIASES.get(k, k): v for k, v in raw.items()}
+    try:
+        return ArticleRecord.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        return f"field '{'.'.join(map(str, first['loc']))}': {first['msg']}."
+
+
+def _by_record(raw: dict) -> object:
+    from briefing.errors import ArticleError
+    from briefing.sources.ingest import _record
+
+    try:
+        return _record(raw, "x")
+    except ArticleError as exc:
+        return exc.problem
+
+
+_SPACES = [
+    chr(cp)
+    for cp in range(0x3001)
+    if chr(cp).isspace() or unicodedata.category(chr(cp))[0] in "ZC"
+    if not 0xD800 <= cp <= 0xDFFF
+]
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        {"text": "  body  "},
+        {"text": "\x1c body \x1f"},  # str.strip() would take these, pydantic does not
+        {"text": "\u3000\u2028 نص \xa0\u200b"},
+        {"text": ""},
+        {"text": " \n "},
+        {"text": "a\ud83db"},  # a lone surrogate: pydantic's error
+        {"text": "a\ud83db", "title": ["x"]},  # the first error stays the first
+        {"text": "body", "title": ["x"]},
+        {"text": "a\udcff", "lang": 3},
+        {"text": 42},
+        {"text": None, "title": " t "},
+        {"body": " b ", "text": " t "},
+        {"id": 7, "text": " x ", "published": True},
+    ],
+)
+def test_a_record_is_what_pydantic_alone_made(raw: dict) -> None:
+    assert repr(_by_record(raw)) == repr(_by_pydantic(raw))
+
+
+def test_the_body_is_stripped_of_what_pydantic_strips() -> None:
+    """Every space, separator and control character below U+3001, at either end."""
+    for c in _SPACES:
+        raw = {"text": f"{c}{c}a{c}b{c}"}
+        assert repr(_by_record(raw)) == repr(_by_pydantic(raw)), hex(ord(c))

@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import math
+import os
+import random
+import re
+import string
 import sys
 import unicodedata
+from collections import Counter
 
 import pytest
 
@@ -129,3 +135,157 @@ def test_huge_runs_of_key_characters_are_handled() -> None:
     text = ("word " * 200_000) + ("x" * 2_000_000) + "."
     assert safety.safe_text(text) == text
     assert safety.safe_line(text) == text
+
+
+# --- the fast paths give what the plain implementation gave ------------------------------
+# mask_secrets and clean_text look for what they remove before removing it, and find long
+# tokens without a look-behind (issue 9: ingest of 10,000 articles spent most of its time
+# here). The functions below are the implementation before that, kept as the reference.
+
+
+def _old_mask_secrets(text: str) -> str:
+    if not text:
+        return text
+    if "@" in text and "://" in text:
+        text = safety._USERINFO.sub(lambda m: f"{m.group(1)}{safety.MASK}@", text)
+    key = os.environ.get("OPENAI_API_KEY", "")
+    for secret in [key] if len(key) >= 8 else []:
+        if secret in text:
+            text = text.replace(secret, safety.MASK)
+    if "=" in text or safety._MAYBE_PREFIXED.search(text):
+        text = safety._PREFIXED.sub(safety._masked_prefixed, text)
+    if len(text) >= 32:
+        urls = [m.span() for m in safety._URL.finditer(text)] if "://" in text else []
+        text = safety._TOKEN.sub(lambda m: _old_masked_token(m, urls), text)
+    return text
+
+
+def _old_masked_token(match: re.Match[str], urls: list[tuple[int, int]]) -> str:
+    token = match.group(0)
+    start = match.start()
+    if any(a <= start < b for a, b in urls) or not _old_looks_like_key(token):
+        return token
+    return safety.MASK
+
+
+def _old_looks_like_key(token: str) -> bool:
+    core = token.strip("=")
+    if len(core) < 32:
+        return False
+    if not (
+        any(c.isupper() for c in core)
+        and any(c.islower() for c in core)
+        and sum(c.isdigit() for c in core) >= 2
+    ):
+        return False
+    if "-" in core and all(part.isalpha() or part.isdigit() for part in core.split("-")):
+        return False
+    counts = Counter(core)
+    entropy = -sum(n / len(core) * math.log2(n / len(core)) for n in counts.values())
+    return entropy >= 4.0
+
+
+def _old_clean_text(text: str) -> str:
+    if not text:
+        return text
+    if safety._NEWLINES.search(text):
+        text = safety._NEWLINES.sub("\n", text)
+    if safety._HIDDEN_IN_TEXT.search(text):
+        text = safety._HIDDEN_IN_TEXT.sub("", text)
+    return text
+
+
+CONFIGURED = "my-local-key-0042"
+CONFIGURED_NO_LETTER = "٣٣٣٣-2026-0042"
+_KEY_CHARS = string.ascii_letters + string.digits + "_+/=-"
+_PIECES = [
+    # words and text around what is searched
+    "السعودية", "تستضيف", "اجتماع", "٢٠٢٦", "news", "Token", "token", "Bearer", "bearer",
+    "secret", "key", "password", "API", "the", "2026-02-10", " ", " ", " ", "  ", "\n",
+    "\n\n", "\t", ".", ",", "-", "_", "=", "==", "/", "//", "+", "@", ":", "?", "&", "#", "'",
+    '"', "<", ">", "~", "(", ")",
+    # keys, and strings shaped like one or nearly
+    KEY, "sk-", "sk-proj-", "sk-ant-api03-", "AKIA", "AKIAIOSFODNN7EXAMPLE", "ghp_", "gho_",
+    "github_pat_", "xoxb-", "xoxp-12345-", "AIza", "hf_", "gsk_", "glpat-", "eyJ",
+    "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkw.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV",
+    "Bearer ", "Token ", "api_key=", "API-KEY=", "access_token=", "password=", "?key=",
+    "aB3dE5gH7jK9mN1pQ3rS5tU7vW9xY1zA2", "9b42a5875e6b9b42a5875e6b9b42a5875e6b",
+    "123e4567-e89b-12d3-a456-426614174000", "Ferdinand-Maximilian-Habsburg-Lothringen-2026",
+    "x" * 40, "-" * 40, "_" * 33, "=" * 5, CONFIGURED, CONFIGURED_NO_LETTER,
+    # URLs, with and without a password
+    "https://", "http://example.com/", "https://user:hunter2secret@example.com/path",
+    "ftp://u:p@h", "https://x.org/feed?api_key=abcd1234efgh&x=1", "www.example.com",
+    "https://example.com/news/2026/02/10/", "mailto:desk@example.org", "user@example.org",
+    "javascript:", "JaVaScRiPt:", "java\tscript:", "data:", "file:", "&#58;", "https:", "http",
+    "HTTPS://", "https&#58;//",
+    "\u212a", "\u017f", "\u0131", "\u0130", "api_\u212aey=", "\u017fecret=", "ЕуЈ", "é",
+    # hidden characters, separators and what must stay
+    "\u202e", "\u202c", "\u2066", "\u2069", "\u200b", "\u200e", "\u200f", "\ufeff", "\u00ad",
+    "\u200c", "\u200d", "\ufe0f", "\ufe0e", "\xa0", "\x1b[31m", "\x00", "\x7f", "\x85",
+    "\r", "\r\n", "\x0b", "\x0c", "\u2028", "\u2029", "\u0600", "\u061c", "\u06dd",
+    "\U000e0041", "\U000e0001", "\U0001d173", "\U000110bd", "\U0001f600", "\U0001d400",
+    "\udcff", "\ud83d",
+]  # fmt: skip
+
+
+def _random_text(rng: random.Random) -> str:
+    parts = []
+    for _ in range(rng.randint(1, 14)):
+        if rng.random() < 0.25:  # a run of key characters of any length and mix
+            alphabet = rng.choice(
+                [_KEY_CHARS, string.ascii_lowercase, string.hexdigits, "aB3", "a1-", "Zz9+/"]
+            )
+            parts.append("".join(rng.choice(alphabet) for _ in range(rng.randint(1, 70))))
+        else:
+            parts.append(rng.choice(_PIECES))
+    return "".join(parts)
+
+
+@pytest.mark.parametrize("seed", range(4))
+@pytest.mark.parametrize("configured", [None, CONFIGURED, CONFIGURED_NO_LETTER])
+def test_the_fast_paths_give_what_the_plain_implementation_gave(
+    seed: int, configured: str | None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if configured:
+        monkeypatch.setenv("OPENAI_API_KEY", configured)
+    rng = random.Random(seed)
+    secrets = safety.configured_secrets()
+    for _ in range(1_000):
+        text = _random_text(rng)
+        masked = _old_mask_secrets(text)
+        assert safety.mask_secrets(text) == masked, text
+        assert safety.mask_secrets(text, secrets=secrets) == masked, text
+        assert safety.clean_text(text) == _old_clean_text(text), text
+        assert safety.safe_text(text, secrets=secrets) == _old_clean_text(masked), text
+        scheme = safety.url_scheme(text)
+        old_url = text if scheme is None or scheme in safety.LINK_SCHEMES else None
+        assert safety.safe_url(text) == old_url, text
+        tokens = [m.span() for m in safety._tokens(text)]
+        assert tokens == [m.span() for m in safety._TOKEN.finditer(text)], text
+
+
+@pytest.mark.parametrize(
+    "token",
+    [
+        "aB3dE5gH7jK9mN1pQ3rS5tU7vW9xY1zA2",
+        "AB3DE5GH7JK9MN1PQ3RS5TU7VW9XY1ZA2",
+        "ab3de5gh7jk9mn1pq3rs5tu7vw9xy1za2",
+        "aBcDeFgHiJkLmNoPqRsTuVwXyZaBcDeF1",
+        "aB3dE5gH7jK9mN1pQ3rS5tU7vW9xY1zA2" + "=" * 4,
+        "ǅb3dE5gH7jK9mN1pQ3rS5tU7vW9xY1zA2",  # title case: not upper for isupper()
+        "aB٣dE٥gH7jK9mN1pQ3rS5tU7vW9xY1zA2",  # Arabic-Indic digits are digits
+        "ÄB3dE5gH7jK9mN1pQ3rS5tU7vW9xY1zA2",
+        "Ferdinand-Maximilian-Habsburg-Lothringen-2026",
+        "x" * 40,
+    ],
+)
+def test_looks_like_key_is_unchanged(token: str) -> None:
+    assert safety.looks_like_key(token) == _old_looks_like_key(token)
+
+
+def test_the_first_look_for_hidden_characters_misses_none() -> None:
+    """``clean_text`` returns text as it is when ``_MAYBE_HIDDEN_IN_TEXT`` finds nothing:
+    that class must hold every character the two substitutions change."""
+    every = "".join(map(chr, range(sys.maxunicode + 1)))
+    changed = set(safety._HIDDEN_IN_TEXT.findall(every)) | set(safety._NEWLINES.findall(every))
+    assert changed and changed <= set(safety._MAYBE_HIDDEN_IN_TEXT.findall(every))
