@@ -24,6 +24,7 @@ KEY = "sk-proj-" + "Ab3dEf5GhIj7KlMn9OpQr1StUv3WxYz5" * 2
         (f"the key is {KEY}.", "the key is sk-***."),
         ("old style sk-abcdefghij0123456789ABCDEFGHIJ0123456789abcd", "old style sk-***"),
         ("Authorization: Bearer eyJhbGciOi.JIUzI1NiJ9abc123", "Authorization: Bearer ***"),
+        ("Authorization: Token abcdefghijkl1234", "Authorization: Token ***"),  # no "="
         ("aws AKIAIOSFODNN7EXAMPLE here", "aws *** here"),
         ("gh ghp_abcdefghijklmnopqrstuvwxyz0123456789", "gh ***"),
         ("google AIzaSyA1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q", "google ***"),
