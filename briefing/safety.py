@@ -58,7 +58,9 @@ _PREFIXED = re.compile(
     re.VERBOSE,
 )
 # Cheap literal pre-check: most text holds none of the prefixes above.
-_MAYBE_PREFIXED = re.compile(r"sk-|Bearer|Token|AKIA|gh[pousr]_|github_pat_|xox|AIza|hf_|gsk_|glpat-|eyJ")
+_MAYBE_PREFIXED = re.compile(
+    r"sk-|Bearer|Token|AKIA|gh[pousr]_|github_pat_|xox|AIza|hf_|gsk_|glpat-|eyJ"
+)
 # A long token of key characters, not inside a longer word or a URL path (the
 # definition; ``_masked_tokens`` finds the same matches faster).
 _TOKEN = re.compile(r"(?<![A-Za-z0-9_+/=.\-])[A-Za-z0-9_+/=\-]{32,}(?![A-Za-z0-9_+/=.\-])")
