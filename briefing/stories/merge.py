@@ -107,8 +107,8 @@ class _Cluster:
         "size",
         "stated",
         "_centroid",
-        "_make",
         "_mean",
+        "_unit",
         "_mentions",
         "_named",
     )
@@ -118,16 +118,17 @@ class _Cluster:
         members: list[int],
         centroid: dict[str, float] | None = None,
         mean: dict[str, float] | None = None,
-        make: Callable[[], tuple[dict[str, float], dict[str, float]]] | None = None,
+        unit: Callable[[int], dict[str, float]] | None = None,
     ) -> None:
         """``centroid`` and ``mean`` (the plain mean of the unit vectors; the centroid
-        when not given), or ``make`` to compute both when first asked: most stories of a
-        large pile are never compared word by word (see ``_join``)."""
+        when not given), or ``unit``, each member's unit vector, to compute both when
+        first asked: most stories of a large pile are never compared word by word (see
+        ``_Rough``)."""
         self.members = members
         self.size = len(members)
         self._centroid = centroid
         self._mean = mean if mean is not None else centroid
-        self._make = make
+        self._unit = unit
         self.names: Counter[str] = Counter()  # complete before ``named()`` is asked
         self.days: tuple[int, int] | None = None
         self.lang = "und"
@@ -143,9 +144,13 @@ class _Cluster:
     @property
     def centroid(self) -> dict[str, float]:
         if self._centroid is None:
-            assert self._make is not None
-            self._centroid, self._mean = self._make()
-            self._make = None
+            assert self._unit is not None
+            found = [self._unit(i) for i in self.members]
+            if len(found) == 1:
+                self._centroid = self._mean = found[0]
+            else:
+                self._centroid = _mean(found)
+                self._mean = _plain_mean(found, [1.0] * len(found))
         return self._centroid
 
     @property
@@ -191,22 +196,12 @@ def merge(
     df = Counter(itertools.chain.from_iterable(counts))
     idf = _idf_of(df, len(counts))
 
-    @functools.cache
-    def unit(index: int) -> dict[str, float]:
+    def unit(index: int) -> dict[str, float]:  # asked once per article: one story each
         return _unit(counts[index], idf)
 
     @functools.cache
     def stated(index: int) -> frozenset[str]:
         return frozenset(known_names(_head(flat[index])))
-
-    def maker(members: list[int]) -> Callable[[], tuple[dict[str, float], dict[str, float]]]:
-        def make() -> tuple[dict[str, float], dict[str, float]]:
-            if len(members) == 1:
-                return unit(members[0]), unit(members[0])
-            found = [unit(i) for i in members]
-            return _mean(found), _plain_mean(found, [1.0] * len(found))
-
-        return make
 
     published = _published_days(flat)
     clusters: list[_Cluster] = []
@@ -214,11 +209,12 @@ def merge(
     for story in stories:
         members = list(range(start, start + len(story.articles)))
         start += len(story.articles)
-        cluster = _Cluster(members, make=maker(members))
+        cluster = _Cluster(members, unit=unit)
         cluster.stated = stated
         if len(members) == 1:
             named = made[members[0]].named
             cluster.names = Counter(named)
+            cluster._named = set(named)  # each once in a story of one: all are named
             article = story.articles[0]
             if bilingual and (not vectors or article.id not in vectors):  # else embeddings
                 cluster.signals = _signals(article, named)
@@ -391,35 +387,49 @@ class _Rough:
         )
         self.rows = _normalised((story @ _normalised(articles)).tocsr())
         self.rows.sort_indices()
+        self.starts: list[int] = self.rows.indptr.tolist()
         self.dense = np.zeros(len(df))
 
-    def pairs(self, pairs: list[tuple[int, int]]) -> list[float]:
-        """The rough cosines of ``pairs`` of stories."""
+    def sift(
+        self, pairs: list[tuple[int, int]], langs: Sequence[str], threshold: float
+    ) -> tuple[list[tuple[int, int]], list[float]]:
+        """The ``pairs`` of stories that may join, with their rough cosines: those in two
+        languages (compared on signals, not words: see ``_similarity``) and those whose
+        rough cosine reaches the lowest threshold a pair can have (``SHARED_NAMES_RELIEF``
+        below ``threshold``) less ``_SLACK``. ``_similarity`` would give the others 0."""
         import numpy as np
 
-        if not pairs:
-            return []
         first, second = np.array(pairs, dtype=np.int64).T
-        out = np.empty(len(pairs))
+        near = np.empty(len(pairs))
         for k in range(0, len(pairs), _ROUGH_CHUNK):
             a = self.rows[first[k : k + _ROUGH_CHUNK]]
             b = self.rows[second[k : k + _ROUGH_CHUNK]]
-            out[k : k + _ROUGH_CHUNK] = np.asarray(a.multiply(b).sum(axis=1)).ravel()
-        return out.tolist()
+            near[k : k + _ROUGH_CHUNK] = np.asarray(a.multiply(b).sum(axis=1)).ravel()
+        codes: dict[str, int] = {"und": -1}
+        lang = np.array([codes.setdefault(x, len(codes)) for x in langs])
+        across = (lang[first] != lang[second]) & (lang[first] >= 0) & (lang[second] >= 0)
+        keep = np.flatnonzero(across | (near >= threshold - SHARED_NAMES_RELIEF - _SLACK))
+        return [pairs[k] for k in keep.tolist()], near[keep].tolist()
 
     def against(self, centroid: dict[str, float], stories: list[int]) -> list[float | None]:
         """The rough cosines of ``centroid`` with ``stories`` (None for a story made by
         joining: it has no row)."""
         import numpy as np
 
-        known = [k for k in stories if k < self.rows.shape[0]]
-        if not known:
+        if all(k >= len(self.starts) - 1 for k in stories):
             return [None] * len(stories)
         columns = np.fromiter(map(self.column.__getitem__, centroid), np.int64, len(centroid))
-        self.dense[columns] = np.fromiter(centroid.values(), np.float64, len(centroid))
-        found = dict(zip(known, (self.rows[known] @ self.dense).tolist(), strict=True))
-        self.dense[columns] = 0.0
-        return [found.get(k) for k in stories]
+        dense, data, indices, starts = self.dense, self.rows.data, self.rows.indices, self.starts
+        dense[columns] = np.fromiter(centroid.values(), np.float64, len(centroid))
+        out: list[float | None] = []
+        for k in stories:
+            if k >= len(starts) - 1:
+                out.append(None)
+            else:
+                a, b = starts[k], starts[k + 1]
+                out.append(float(data[a:b] @ dense[indices[a:b]]))
+        dense[columns] = 0.0
+        return out
 
 
 def _normalised(matrix: Any) -> Any:
@@ -651,7 +661,9 @@ def _join(
         index(i, cluster, True)
 
     pairs = [(i, j) for i, cluster in alive.items() for j in others(i, cluster) if j > i]
-    near = rough.pairs(pairs) if rough is not None else [None] * len(pairs)
+    near: list[float] | list[None] = [None] * len(pairs)
+    if rough is not None and pairs:
+        pairs, near = rough.sift(pairs, [c.lang for c in clusters], threshold)
     heap: list[tuple[float, int, int]] = []
     for (i, j), bound in zip(pairs, near, strict=True):
         sim = _similarity(alive[i], alive[j], threshold, bound)
