@@ -44,7 +44,7 @@ import hashlib
 import logging
 import zlib
 from array import array
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -66,6 +66,7 @@ _CROWDED_PEERS = 4  # each article in it is compared with the best few only
 _CANDIDATE_SHARE = 0.5  # compare in full when this share of sampled hashes is shared
 _MIN_TITLE_FREE_WORDS = 25  # shorter texts are shingled together with their title
 _HASH_MASK = 0xFFFFFFFF
+_COMPILED_FROM = 1_000  # articles: from this many, candidates are counted in NumPy
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,30 +145,86 @@ def _near_duplicates(
     fingerprints: dict[int, array],
     sampled: dict[int, array],
 ) -> dict[int, Duplicate]:
-    """Near duplicates among ``order`` (best copy first), keyed by input index.
+    """Near duplicates among ``order`` (best copy first), keyed by input index."""
+    indexed = [i for i in order if len(fingerprints[i]) >= MIN_SHINGLES]
+    find = _candidates_compiled if len(indexed) >= _COMPILED_FROM else _candidates
+    candidates = find(indexed, sampled)
 
-    The inverted index is built with NumPy: every (sampled hash, rank) pair in one
+    position = {i: p for p, i in enumerate(order)}
+    dropped: dict[int, Duplicate] = {}
+    for i in order:
+        if i not in candidates:
+            continue
+        day = articles[i].published_day
+        best: tuple[float, int, int] | None = None  # similarity, -position, index
+        for j in candidates[i]:  # in any order: the best is the same
+            if j in dropped:
+                continue
+            if day is not None:
+                other = articles[j].published_day
+                if other is not None and abs(day - other) > MAX_DAYS_APART:
+                    continue
+            similarity = _near_similarity(fingerprints[i], fingerprints[j])
+            candidate = (similarity or 0.0, -position[j], j)
+            if similarity is not None and (best is None or candidate > best):
+                best = candidate
+        if best is not None:
+            similarity, _, j = best
+            dropped[i] = Duplicate(
+                dropped=articles[i], kept_id=articles[j].id, kind="near", similarity=similarity
+            )
+    return dropped
+
+
+def _candidates(indexed: list[int], sampled: dict[int, array]) -> dict[int, list[int]]:
+    """Each article of ``indexed`` (best copy first) -> the better ones sharing at least
+    ``_CANDIDATE_SHARE`` of the smaller one's sampled hashes."""
+    postings: dict[int, list[int]] = defaultdict(list)
+    for i in indexed:
+        for h in sampled[i]:
+            postings[h].append(i)
+
+    shared: dict[int, Counter[int]] = defaultdict(Counter)
+    for members in postings.values():
+        if len(members) < 2:
+            continue
+        # members are in rank order: the later (worse) one points at the better ones; in
+        # a crowded posting (boilerplate, or mass copies of one text) only at the best few
+        # (enough for copies, and the work stays linear)
+        better = len(members) if len(members) <= _MAX_POSTING else _CROWDED_PEERS
+        for pos, worse in enumerate(members):
+            shared[worse].update(members[: min(pos, better)])
+
+    found: dict[int, list[int]] = {}
+    for i, counts in shared.items():
+        peers = [
+            j
+            for j, count in counts.items()
+            if count >= _CANDIDATE_SHARE * min(len(sampled[i]), len(sampled[j]))
+        ]
+        if peers:
+            found[i] = peers
+    return found
+
+
+def _candidates_compiled(indexed: list[int], sampled: dict[int, array]) -> dict[int, list[int]]:
+    """``_candidates`` in NumPy, for large piles: every (sampled hash, rank) pair in one
     array, sorted by hash with ranks in order, so that a run of equal hashes is one
-    posting with its members best first. Each posting pairs every member with the
-    better ones before it (in a crowded one with the ``_CROWDED_PEERS`` best only); the
-    pairs are counted with one ``np.unique``, and only pairs sharing enough sampled
-    hashes are compared in full, in rank order, as before. The result is the same
-    as counting pair by pair: the counts are integers and every decision after them is
-    taken in the same order on the same values."""
+    posting with its members best first; each member is paired with the better ones
+    before it (in a crowded posting with the ``_CROWDED_PEERS`` best only), and the pairs
+    are counted with one ``np.unique``. The counts are integers: the same candidates."""
     import numpy as np
 
-    indexed = [i for i in order if len(fingerprints[i]) >= MIN_SHINGLES]
-    if len(indexed) < 2:
-        return {}
-    sizes = np.fromiter((len(sampled[i]) for i in indexed), dtype=np.int64, count=len(indexed))
-    if sampled[indexed[0]].itemsize == 4:  # array("I"): 4 bytes on every usual platform
+    n = len(indexed)
+    sizes = np.fromiter((len(sampled[i]) for i in indexed), dtype=np.int64, count=n)
+    if all(sampled[i].itemsize == 4 for i in indexed):  # array("I"): 4 bytes, usually
         hashes = np.frombuffer(b"".join(sampled[i].tobytes() for i in indexed), np.uint32)
     else:
         hashes = np.fromiter((h for i in indexed for h in sampled[i]), dtype=np.uint32)
-    ranks = np.repeat(np.arange(len(indexed), dtype=np.int64), sizes)
+    ranks = np.repeat(np.arange(n, dtype=np.int64), sizes)
     by_hash = np.argsort(hashes, kind="stable")  # stable: ranks stay in order
     hashes, ranks = hashes[by_hash], ranks[by_hash]
-    # postings: runs of one hash; pos = each entry's place in its run
+    # postings: runs of one hash; pos: each entry's place in its run
     starts = np.flatnonzero(np.r_[True, hashes[1:] != hashes[:-1]])
     lengths = np.diff(np.r_[starts, len(hashes)])
     start_of = np.repeat(starts, lengths)
@@ -178,41 +235,16 @@ def _near_duplicates(
     if total == 0:
         return {}
     worse = np.repeat(ranks, peers)
-    first = np.repeat(np.cumsum(peers) - peers, peers)
-    offset = np.arange(total) - first  # 0 .. peers-1 within each entry
+    offset = np.arange(total) - np.repeat(np.cumsum(peers) - peers, peers)  # 0..peers-1
     best = ranks[np.repeat(start_of, peers) + offset]
-    pairs, counts = np.unique(worse * len(indexed) + best, return_counts=True)
-    worse, best = pairs // len(indexed), pairs % len(indexed)
-    # shared at least _CANDIDATE_SHARE (a half) of the smaller sample: 2 * count >= min
-    keep = 2 * counts >= np.minimum(sizes[worse], sizes[best])
-    candidates: dict[int, list[int]] = defaultdict(list)
+    pairs, counts = np.unique(worse * n + best, return_counts=True)
+    worse, best = pairs // n, pairs % n
+    # the same float product and comparison as in ``_candidates``
+    keep = counts >= _CANDIDATE_SHARE * np.minimum(sizes[worse], sizes[best])
+    found: dict[int, list[int]] = defaultdict(list)
     for w, b in zip(worse[keep].tolist(), best[keep].tolist(), strict=True):
-        candidates[indexed[w]].append(indexed[b])
-
-    position = {i: p for p, i in enumerate(order)}
-    dropped: dict[int, Duplicate] = {}
-    for i in order:
-        if i not in candidates:
-            continue
-        day = articles[i].published_day
-        found: tuple[float, int, int] | None = None  # similarity, -position, index
-        for j in candidates[i]:
-            if j in dropped:
-                continue
-            if day is not None:
-                other = articles[j].published_day
-                if other is not None and abs(day - other) > MAX_DAYS_APART:
-                    continue
-            similarity = _near_similarity(fingerprints[i], fingerprints[j])
-            candidate = (similarity or 0.0, -position[j], j)
-            if similarity is not None and (found is None or candidate > found):
-                found = candidate
-        if found is not None:
-            similarity, _, j = found
-            dropped[i] = Duplicate(
-                dropped=articles[i], kept_id=articles[j].id, kind="near", similarity=similarity
-            )
-    return dropped
+        found[indexed[w]].append(indexed[b])
+    return found
 
 
 def _near_similarity(dropped: array, kept: array) -> float | None:

@@ -648,7 +648,9 @@ def _join(
                 continue
             lo, hi = cluster.days
             for day in (*range(hi - MAX_DAYS_APART, lo + MAX_DAYS_APART + 1), None):
-                found |= days.get(day, set())
+                bucket = days.get(day)
+                if bucket:
+                    found |= bucket
         if bilingual:
             for signal in cluster.signals:
                 bucket = by_signal.get(signal, ())
