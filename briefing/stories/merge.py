@@ -391,25 +391,33 @@ class _Rough:
         self.dense = np.zeros(len(df))
 
     def sift(
-        self, pairs: list[tuple[int, int]], langs: Sequence[str], threshold: float
+        self, found: Sequence[set[int]], langs: Sequence[str], threshold: float
     ) -> tuple[list[tuple[int, int]], list[float]]:
-        """The ``pairs`` of stories that may join, with their rough cosines: those in two
-        languages (compared on signals, not words: see ``_similarity``) and those whose
-        rough cosine reaches the lowest threshold a pair can have (``SHARED_NAMES_RELIEF``
-        below ``threshold``) less ``_SLACK``. ``_similarity`` would give the others 0."""
+        """Of the pairs (i, j > i) of stories, j in ``found[i]``, those that may join,
+        in that order, with their rough cosines: those in two languages (compared on
+        signals, not words: see ``_similarity``) and those whose rough cosine reaches the
+        lowest threshold a pair can have (``SHARED_NAMES_RELIEF`` below ``threshold``)
+        less ``_SLACK``. ``_similarity`` would give the others 0."""
         import numpy as np
 
-        first, second = np.array(pairs, dtype=np.int64).T
-        near = np.empty(len(pairs))
-        for k in range(0, len(pairs), _ROUGH_CHUNK):
+        sizes = np.fromiter(map(len, found), dtype=np.int64, count=len(found))
+        second = np.fromiter(
+            itertools.chain.from_iterable(found), dtype=np.int64, count=int(sizes.sum())
+        )
+        first = np.repeat(np.arange(len(found), dtype=np.int64), sizes)
+        upper = second > first
+        first, second = first[upper], second[upper]
+        near = np.empty(len(first))
+        for k in range(0, len(first), _ROUGH_CHUNK):
             a = self.rows[first[k : k + _ROUGH_CHUNK]]
             b = self.rows[second[k : k + _ROUGH_CHUNK]]
             near[k : k + _ROUGH_CHUNK] = np.asarray(a.multiply(b).sum(axis=1)).ravel()
         codes: dict[str, int] = {"und": -1}
         lang = np.array([codes.setdefault(x, len(codes)) for x in langs])
         across = (lang[first] != lang[second]) & (lang[first] >= 0) & (lang[second] >= 0)
-        keep = np.flatnonzero(across | (near >= threshold - SHARED_NAMES_RELIEF - _SLACK))
-        return [pairs[k] for k in keep.tolist()], near[keep].tolist()
+        keep = across | (near >= threshold - SHARED_NAMES_RELIEF - _SLACK)
+        pairs = list(zip(first[keep].tolist(), second[keep].tolist(), strict=True))
+        return pairs, near[keep].tolist()
 
     def against(self, centroid: dict[str, float], stories: list[int]) -> list[float | None]:
         """The rough cosines of ``centroid`` with ``stories`` (None for a story made by
@@ -662,10 +670,12 @@ def _join(
     for i, cluster in alive.items():
         index(i, cluster, True)
 
-    pairs = [(i, j) for i, cluster in alive.items() for j in others(i, cluster) if j > i]
-    near: list[float] | list[None] = [None] * len(pairs)
-    if rough is not None and pairs:
-        pairs, near = rough.sift(pairs, [c.lang for c in clusters], threshold)
+    found = [others(i, cluster) for i, cluster in alive.items()]
+    if rough is None:
+        pairs = [(i, j) for i, js in zip(alive, found, strict=True) for j in js if j > i]
+        near: list[float] | list[None] = [None] * len(pairs)
+    else:
+        pairs, near = rough.sift(found, [c.lang for c in clusters], threshold)
     heap: list[tuple[float, int, int]] = []
     for (i, j), bound in zip(pairs, near, strict=True):
         sim = _similarity(alive[i], alive[j], threshold, bound)
