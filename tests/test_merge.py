@@ -531,7 +531,8 @@ def test_rough_cosines_are_close_to_the_exact_ones():
 
     vectors, counts, _ = _random_vectors(7, 20)
     groups = [[0], [1, 2], [3], [4, 5, 6], *([k] for k in range(7, 20))]
-    rough = module._Rough(counts, module.Counter(itertools.chain.from_iterable(counts)), groups)
+    rough = module._Rough(counts, groups)
+    assert rough.df == module.Counter(itertools.chain.from_iterable(counts))
     exact = [
         vectors[g[0]] if len(g) == 1 else module._mean([vectors[k] for k in g]) for g in groups
     ]

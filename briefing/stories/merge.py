@@ -193,7 +193,12 @@ def merge(
     bilingual = len({a.lang for a in flat} - {"und"}) > 1  # else no signals are needed
     made = [(found or {}).get(a.id) or features(a) for a in flat]
     counts = [f.counts for f in made]
-    df = Counter(itertools.chain.from_iterable(counts))
+    groups, start = [], 0
+    for story in stories:
+        groups.append(list(range(start, start + len(story.articles))))
+        start += len(story.articles)
+    rough = _Rough(counts, groups) if len(flat) >= _COMPILED_FROM else None
+    df = rough.df if rough is not None else Counter(itertools.chain.from_iterable(counts))
     idf = _idf_of(df, len(counts))
 
     def unit(index: int) -> dict[str, float]:  # asked once per article: one story each
@@ -205,10 +210,7 @@ def merge(
 
     published = _published_days(flat)
     clusters: list[_Cluster] = []
-    start = 0
-    for story in stories:
-        members = list(range(start, start + len(story.articles)))
-        start += len(story.articles)
+    for story, members in zip(stories, groups, strict=True):
         cluster = _Cluster(members, unit=unit)
         cluster.stated = stated
         if len(members) == 1:
@@ -238,9 +240,6 @@ def merge(
             cluster.embedding = _mean_dense(found) if found else None
         clusters.append(cluster)
 
-    rough = None
-    if len(flat) >= _COMPILED_FROM:
-        rough = _Rough(counts, df, [c.members for c in clusters])
     joined = _join(clusters, threshold, rough)
     if vectors and bilingual:
         joined = _join_across(joined, [a.lang for a in flat], embed_threshold)
@@ -335,7 +334,7 @@ def _idf(counts: Sequence[Counter[str]]) -> dict[str, float]:
     return _idf_of(Counter(itertools.chain.from_iterable(counts)), len(counts))
 
 
-def _idf_of(df: Counter[str], n: int) -> dict[str, float]:
+def _idf_of(df: Mapping[str, int], n: int) -> dict[str, float]:
     cap = max(2.0, DF_CAP * n)
     return {term: math.log((n + 1) / (min(d, cap) + 1)) + 1 for term, d in df.items()}
 
@@ -355,30 +354,31 @@ class _Rough:
     the threshold too (the sums of a few hundred products of unit vectors differ by
     about 1e-14), and is left without building its vectors or summing them again."""
 
-    def __init__(
-        self, counts: Sequence[Counter[str]], df: Counter[str], stories: Sequence[list[int]]
-    ):
+    def __init__(self, counts: Sequence[Counter[str]], stories: Sequence[list[int]]):
         import numpy as np
         import scipy.sparse as sp
 
         n = len(counts)
-        self.column = dict(zip(df, range(len(df)), strict=True))
+        terms = dict.fromkeys(itertools.chain.from_iterable(counts))
+        self.column = dict(zip(terms, range(len(terms)), strict=True))
         columns = np.fromiter(
             map(self.column.__getitem__, itertools.chain.from_iterable(counts)),
             dtype=np.int64,
             count=sum(map(len, counts)),
         )
+        df = np.bincount(columns, minlength=len(terms))
+        # each term's document frequency, exactly as Counter counts it: the idf is exact
+        self.df: dict[str, int] = dict(zip(terms, df.tolist(), strict=True))
         weights = np.fromiter(
             itertools.chain.from_iterable(map(Counter.values, counts)),
             dtype=np.float64,
             count=len(columns),
         )
-        frequency = np.fromiter(df.values(), dtype=np.float64, count=len(df))
-        idf = np.log((n + 1) / (np.minimum(frequency, max(2.0, DF_CAP * n)) + 1)) + 1
+        idf = np.log((n + 1) / (np.minimum(df, max(2.0, DF_CAP * n)) + 1)) + 1
         lengths = np.fromiter(map(len, counts), dtype=np.int64, count=n)
         articles = sp.csr_matrix(
             (np.log1p(weights) * idf[columns], columns, np.r_[0, np.cumsum(lengths)]),
-            shape=(n, len(df)),
+            shape=(n, len(terms)),
         )
         sizes = np.fromiter(map(len, stories), dtype=np.int64, count=len(stories))
         members = np.fromiter(itertools.chain.from_iterable(stories), dtype=np.int64, count=n)
@@ -388,7 +388,7 @@ class _Rough:
         self.rows = _normalised((story @ _normalised(articles)).tocsr())
         self.rows.sort_indices()
         self.starts: list[int] = self.rows.indptr.tolist()
-        self.dense = np.zeros(len(df))
+        self.dense = np.zeros(len(terms))
 
     def sift(
         self, found: Sequence[set[int]], langs: Sequence[str], threshold: float
