@@ -453,11 +453,16 @@ def _random_vectors(seed: int, count: int) -> list[dict[str, float]]:
 def test_vector_arithmetic_gives_the_same_bits_as_plain_loops(seed):
     """The C-looped helpers add the same products in the same order as plain Python
     loops: the same floats, bit for bit, and the terms in the same order."""
+    import itertools
     import math
+    from collections import Counter
 
     from briefing.stories import merge as module
 
     vectors, counts, idf = _random_vectors(seed, 12)
+    df = Counter(itertools.chain.from_iterable(counts))
+    lazy = module._Idf(df, len(counts))
+    assert {term: lazy[term] for term in reversed(list(df))} == idf  # asked in any order
     assert [list(module._unit(c, idf).items()) for c in counts] == [
         list(v.items()) for v in vectors
     ]

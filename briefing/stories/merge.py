@@ -199,7 +199,7 @@ def merge(
         start += len(story.articles)
     rough = _Rough(counts, groups) if len(flat) >= _COMPILED_FROM else None
     df = rough.df if rough is not None else Counter(itertools.chain.from_iterable(counts))
-    idf = _idf_of(df, len(counts))
+    idf = _Idf(df, len(counts))
 
     def unit(index: int) -> dict[str, float]:  # asked once per article: one story each
         return _unit(counts[index], idf)
@@ -209,6 +209,7 @@ def merge(
         return frozenset(known_names(_head(flat[index])))
 
     published = _published_days(flat)
+    spoken = {lang: frozenset((lang,)) - {"und"} for lang in {a.lang for a in flat}}
     clusters: list[_Cluster] = []
     for story, members in zip(stories, groups, strict=True):
         cluster = _Cluster(members, unit=unit)
@@ -223,7 +224,7 @@ def merge(
             day = published[members[0]]
             cluster.days = None if day is None else (day, day)
             cluster.lang = article.lang
-            cluster.langs = frozenset((article.lang,)) - {"und"}
+            cluster.langs = spoken[article.lang]
         else:
             for index, article in zip(members, story.articles, strict=True):
                 named = made[index].named
@@ -337,6 +338,20 @@ def _idf(counts: Sequence[Counter[str]]) -> dict[str, float]:
 def _idf_of(df: Mapping[str, int], n: int) -> dict[str, float]:
     cap = max(2.0, DF_CAP * n)
     return {term: math.log((n + 1) / (min(d, cap) + 1)) + 1 for term, d in df.items()}
+
+
+class _Idf(dict[str, float]):
+    """``_idf_of(df, n)``, each term's worked out when first asked (a large pile's
+    stories are mostly never compared word by word): the same values."""
+
+    def __init__(self, df: Mapping[str, int], n: int) -> None:
+        super().__init__()
+        self.df, self.n, self.cap = df, n, max(2.0, DF_CAP * n)
+
+    def __missing__(self, term: str) -> float:
+        value = math.log((self.n + 1) / (min(self.df[term], self.cap) + 1)) + 1
+        self[term] = value
+        return value
 
 
 def _unit(found: Counter[str], idf: dict[str, float]) -> dict[str, float]:
