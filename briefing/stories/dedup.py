@@ -29,7 +29,9 @@ m = 50. On 10,000 real articles the sample found every duplicate that indexing a
 5-grams found (``benchmarks/bench_dedup.py``). A sampled 5-gram found in more than
 ``_MAX_POSTING`` articles is crowded (boilerplate, or mass copies of one text): each
 article holding it is paired through it only with the ``_CROWDED_PEERS`` best-ranked
-ones, so mass copies still meet their best copy and the work stays linear.
+ones, so mass copies still meet their best copy and the work stays linear. From
+``_COMPILED_FROM`` articles on, the index and the count of shared hashes per pair are
+built in NumPy (one sort, one ``np.unique``): the same integer counts, the same pairs.
 
 Of each group the better copy is kept: the longer text, then the one with more
 metadata (source, url, published), then the earlier one in the input. Kept articles stay

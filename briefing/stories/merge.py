@@ -412,7 +412,8 @@ class _Rough:
         in that order, with their rough cosines: those in two languages (compared on
         signals, not words: see ``_similarity``) and those whose rough cosine reaches the
         lowest threshold a pair can have (``SHARED_NAMES_RELIEF`` below ``threshold``)
-        less ``_SLACK``. ``_similarity`` would give the others 0."""
+        less ``_SLACK`` (the lowest of the values ``_similarity`` holds ``near``
+        against). ``_similarity`` would give the others 0."""
         import numpy as np
 
         sizes = np.fromiter(map(len, found), dtype=np.int64, count=len(found))
@@ -430,7 +431,8 @@ class _Rough:
         codes: dict[str, int] = {"und": -1}
         lang = np.array([codes.setdefault(x, len(codes)) for x in langs])
         across = (lang[first] != lang[second]) & (lang[first] >= 0) & (lang[second] >= 0)
-        keep = across | (near >= threshold - SHARED_NAMES_RELIEF - _SLACK)
+        lowest = min(threshold, threshold - SHARED_NAMES_RELIEF)
+        keep = across | (near >= lowest - _SLACK)
         pairs = list(zip(first[keep].tolist(), second[keep].tolist(), strict=True))
         return pairs, near[keep].tolist()
 
