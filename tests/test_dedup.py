@@ -252,3 +252,56 @@ def test_fingerprint_hashes_every_word_5_gram(size: int) -> None:
         codes = [zlib.crc32(word.encode()) for word in tokens]
         expected = sorted({hash(gram) & 0xFFFFFFFF for gram in shingles(codes, 5)})
         assert list(dedup_module._fingerprint(title, body)) == expected
+
+
+# --- the compiled candidate count ----------------------------------------------------
+
+
+def _pile(seed: int) -> list:
+    """Originals, edited copies, and one text copied 80 times (a crowded posting)."""
+    rng = random.Random(seed)
+    originals = [article(f"a{i}", f"Title {i}", _prose(seed * 1000 + i, 6)) for i in range(120)]
+    copies = [
+        article(f"c{i}", f"Copy {i}", _drop_line(originals[i].text, rng.randrange(6)))
+        for i in range(0, 120, 4)
+    ]
+    mass = _prose(seed * 1000 + 999, 8)
+    crowd = [
+        article(f"m{i}", f"Mass {i}", _drop_line(mass, i % 8) + f"\nline {i} " * (i % 3))
+        for i in range(80)
+    ]
+    pile = originals + copies + crowd
+    rng.shuffle(pile)
+    return pile
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_numpy_and_python_find_the_same_candidates(seed):
+    from briefing.stories import dedup as module
+
+    pile = _pile(seed)
+    prints = [module.fingerprint(a) for a in pile]
+    order = sorted(range(len(pile)), key=lambda i: module._rank(pile[i], i))
+    indexed = [i for i in order if len(prints[i].shingles) >= module.MIN_SHINGLES]
+    sampled = {i: prints[i].sampled for i in indexed}
+
+    python = module._candidates(indexed, sampled)
+    compiled = module._candidates_compiled(indexed, sampled)
+
+    assert {i: sorted(js) for i, js in python.items()} == {
+        i: sorted(js) for i, js in compiled.items()
+    }
+    assert sum(map(len, python.values())) > 80  # copies and the crowd were paired
+
+
+def test_dedup_is_the_same_below_and_above_the_compiled_size(monkeypatch):
+    from briefing.stories import dedup as module
+
+    pile = _pile(4)
+    monkeypatch.setattr(module, "_COMPILED_FROM", 10**9)
+    python = dedup(pile)
+    monkeypatch.setattr(module, "_COMPILED_FROM", 0)
+    compiled = dedup(pile)
+
+    assert compiled == python
+    assert len(python.duplicates) > 50

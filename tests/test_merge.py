@@ -409,3 +409,145 @@ def test_stories_sharing_several_names_need_less_wording(
     similarity = merge_module._cosine(unit[0], unit[1])
     stories = merge(articles, _singletons(articles), threshold=similarity + 0.02)
     assert (len(stories) == 1) is joined
+
+
+# --- the same arithmetic, faster ----------------------------------------------------------
+
+
+def _plain_unit(found, idf):
+    """The unit vector as first written: a dict comprehension and a generator sum."""
+    import math
+
+    vector = {t: math.log1p(w) * idf[t] for t, w in found.items()}
+    norm = math.sqrt(sum(v * v for v in vector.values())) or 1.0
+    return {t: v / norm for t, v in vector.items()}
+
+
+def _plain_total(vectors, weights):
+    from collections import Counter
+
+    total = Counter()
+    for vector, weight in zip(vectors, weights, strict=True):
+        for term, value in vector.items():
+            total[term] += value * weight
+    return total
+
+
+def _random_vectors(seed: int, count: int) -> list[dict[str, float]]:
+    import random
+    from collections import Counter
+
+    from briefing.stories import merge as module
+
+    rng = random.Random(seed)
+    words = [f"w{k}" for k in range(400)]
+    counts = [
+        Counter({w: rng.choice([1.0, 2.0, 5.0, 6.0, 10.0]) for w in rng.sample(words, 60)})
+        for _ in range(count)
+    ]
+    idf = module._idf(counts)
+    return [_plain_unit(found, idf) for found in counts], counts, idf
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_vector_arithmetic_gives_the_same_bits_as_plain_loops(seed):
+    """The C-looped helpers add the same products in the same order as plain Python
+    loops: the same floats, bit for bit, and the terms in the same order."""
+    import itertools
+    import math
+    from collections import Counter
+
+    from briefing.stories import merge as module
+
+    vectors, counts, idf = _random_vectors(seed, 12)
+    df = Counter(itertools.chain.from_iterable(counts))
+    lazy = module._Idf(df, len(counts))
+    assert {term: lazy[term] for term in reversed(list(df))} == idf  # asked in any order
+    assert [list(module._unit(c, idf).items()) for c in counts] == [
+        list(v.items()) for v in vectors
+    ]
+    weights = [float(k + 1) for k in range(len(vectors))]
+    total = _plain_total(vectors, weights)
+    norm = math.sqrt(sum(v * v for v in total.values())) or 1.0
+    assert list(module._mean(vectors, weights).items()) == [(t, v / norm) for t, v in total.items()]
+    size = sum(weights)
+    assert list(module._plain_mean(vectors, weights).items()) == [
+        (t, v / size) for t, v in total.items()
+    ]
+    for a in vectors:
+        for b in vectors:
+            small, large = (b, a) if len(a) > len(b) else (a, b)
+            assert module._cosine(a, b) == sum(v * large.get(t, 0.0) for t, v in small.items())
+
+
+def _day(seed: int, size: int) -> tuple[list[Article], tuple[Story, ...]]:
+    """A made-up day: reports mixing the sentences of the test texts, a few English ones,
+    dated over a week, in stories of one to three reports."""
+    import random
+
+    rng = random.Random(seed)
+    topics = [*_STRIKE, *_OTHERS, _FLIGHT_AR, _FLIGHT_EN, _OTHER_EN]
+    articles = []
+    for k in range(size):
+        title, text = topics[rng.randrange(len(topics))]
+        words = text.split()
+        noise = rng.choice(topics)[1].split()
+        body = rng.sample(words, len(words) * 3 // 4) + rng.sample(noise, len(noise) // 4)
+        lang = "en" if title.isascii() else "ar"
+        day = f"2018-05-{10 + rng.randrange(7):02d}"
+        articles.append(
+            article(
+                f"d{k}", title, " ".join(body) + ".", lang=lang, published=day, source=f"o{k % 9}"
+            )
+        )
+    stories, start = [], 0
+    while start < size:
+        end = min(size, start + rng.choice([1, 1, 2, 3]))
+        stories.append(Story(id=f"s{start}", articles=tuple(articles[start:end])))
+        start = end
+    return articles, tuple(stories)
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_the_rough_first_look_changes_no_story(monkeypatch, seed):
+    """Large piles look at candidate pairs as sparse rows first and compare word by word
+    only those that may reach the threshold: the same stories, fewer exact cosines."""
+    from briefing.stories import merge as module
+
+    articles, stories = _day(seed, 160)
+    cosines = []
+    exact = module._cosine
+    monkeypatch.setattr(module, "_cosine", lambda a, b: cosines.append(1) or exact(a, b))
+    monkeypatch.setattr(module, "_COMPILED_FROM", 10**9)
+    plain = merge(articles, stories)
+    plain_cosines, cosines[:] = len(cosines), []
+    monkeypatch.setattr(module, "_COMPILED_FROM", 0)
+    rough = merge(articles, stories)
+
+    assert rough == plain
+    assert len(plain) < len(stories)  # stories were joined
+    assert len(cosines) < plain_cosines
+
+
+def test_rough_cosines_are_close_to_the_exact_ones():
+    import itertools
+
+    from briefing.stories import merge as module
+
+    vectors, counts, _ = _random_vectors(7, 20)
+    groups = [[0], [1, 2], [3], [4, 5, 6], *([k] for k in range(7, 20))]
+    rough = module._Rough(counts, groups)
+    assert rough.df == module.Counter(itertools.chain.from_iterable(counts))
+    exact = [
+        vectors[g[0]] if len(g) == 1 else module._mean([vectors[k] for k in g]) for g in groups
+    ]
+    pairs = list(itertools.combinations(range(len(groups)), 2))
+    found = [set(range(len(groups))) - {i} for i in range(len(groups))]
+    kept, near = rough.sift(found, ["ar"] * len(groups), threshold=-1.0)
+    assert kept == pairs  # each pair once, and all of them at a threshold below -1
+    for (i, j), cosine in zip(kept, near, strict=True):
+        assert abs(cosine - module._cosine(exact[i], exact[j])) < 1e-12
+    against = rough.against(exact[0], [1, 2, len(groups)])
+    assert against[2] is None  # a joined story has no row
+    for k in (1, 2):
+        assert abs(against[k - 1] - module._cosine(exact[0], exact[k])) < 1e-12

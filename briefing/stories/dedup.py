@@ -29,7 +29,9 @@ m = 50. On 10,000 real articles the sample found every duplicate that indexing a
 5-grams found (``benchmarks/bench_dedup.py``). A sampled 5-gram found in more than
 ``_MAX_POSTING`` articles is crowded (boilerplate, or mass copies of one text): each
 article holding it is paired through it only with the ``_CROWDED_PEERS`` best-ranked
-ones, so mass copies still meet their best copy and the work stays linear.
+ones, so mass copies still meet their best copy and the work stays linear. From
+``_COMPILED_FROM`` articles on, the index and the count of shared hashes per pair are
+built in NumPy (one sort, one ``np.unique``): the same integer counts, the same pairs.
 
 Of each group the better copy is kept: the longer text, then the one with more
 metadata (source, url, published), then the earlier one in the input. Kept articles stay
@@ -66,6 +68,7 @@ _CROWDED_PEERS = 4  # each article in it is compared with the best few only
 _CANDIDATE_SHARE = 0.5  # compare in full when this share of sampled hashes is shared
 _MIN_TITLE_FREE_WORDS = 25  # shorter texts are shingled together with their title
 _HASH_MASK = 0xFFFFFFFF
+_COMPILED_FROM = 1_000  # articles: from this many, candidates are counted in NumPy
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,11 +152,43 @@ def _near_duplicates(
     sampled: dict[int, array],
 ) -> dict[int, Duplicate]:
     """Near duplicates among ``order`` (best copy first), keyed by input index."""
-    postings: dict[int, list[int]] = defaultdict(list)
+    indexed = [i for i in order if len(fingerprints[i]) >= MIN_SHINGLES]
+    find = _candidates_compiled if len(indexed) >= _COMPILED_FROM else _candidates
+    candidates = find(indexed, sampled)
+
+    position = {i: p for p, i in enumerate(order)}
+    dropped: dict[int, Duplicate] = {}
     for i in order:
-        if len(fingerprints[i]) >= MIN_SHINGLES:
-            for h in sampled[i]:
-                postings[h].append(i)
+        if i not in candidates:
+            continue
+        day = articles[i].published_day
+        best: tuple[float, int, int] | None = None  # similarity, -position, index
+        for j in candidates[i]:  # in any order: the best is the same
+            if j in dropped:
+                continue
+            if day is not None:
+                other = articles[j].published_day
+                if other is not None and abs(day - other) > MAX_DAYS_APART:
+                    continue
+            similarity = _near_similarity(fingerprints[i], fingerprints[j])
+            candidate = (similarity or 0.0, -position[j], j)
+            if similarity is not None and (best is None or candidate > best):
+                best = candidate
+        if best is not None:
+            similarity, _, j = best
+            dropped[i] = Duplicate(
+                dropped=articles[i], kept_id=articles[j].id, kind="near", similarity=similarity
+            )
+    return dropped
+
+
+def _candidates(indexed: list[int], sampled: dict[int, array]) -> dict[int, list[int]]:
+    """Each article of ``indexed`` (best copy first) -> the better ones sharing at least
+    ``_CANDIDATE_SHARE`` of the smaller one's sampled hashes."""
+    postings: dict[int, list[int]] = defaultdict(list)
+    for i in indexed:
+        for h in sampled[i]:
+            postings[h].append(i)
 
     shared: dict[int, Counter[int]] = defaultdict(Counter)
     for members in postings.values():
@@ -166,29 +201,56 @@ def _near_duplicates(
         for pos, worse in enumerate(members):
             shared[worse].update(members[: min(pos, better)])
 
-    days = {i: articles[i].published_day for i in order}
-    position = {i: p for p, i in enumerate(order)}
-    dropped: dict[int, Duplicate] = {}
-    for i in order:
-        best: tuple[float, int, int] | None = None  # similarity, -position, index
-        for j, count in shared.get(i, {}).items():
-            if j in dropped:
-                continue
-            if count < _CANDIDATE_SHARE * min(len(sampled[i]), len(sampled[j])):
-                continue
-            if days[i] is not None and days[j] is not None:
-                if abs(days[i] - days[j]) > MAX_DAYS_APART:
-                    continue
-            similarity = _near_similarity(fingerprints[i], fingerprints[j])
-            candidate = (similarity or 0.0, -position[j], j)
-            if similarity is not None and (best is None or candidate > best):
-                best = candidate
-        if best is not None:
-            similarity, _, j = best
-            dropped[i] = Duplicate(
-                dropped=articles[i], kept_id=articles[j].id, kind="near", similarity=similarity
-            )
-    return dropped
+    found: dict[int, list[int]] = {}
+    for i, counts in shared.items():
+        peers = [
+            j
+            for j, count in counts.items()
+            if count >= _CANDIDATE_SHARE * min(len(sampled[i]), len(sampled[j]))
+        ]
+        if peers:
+            found[i] = peers
+    return found
+
+
+def _candidates_compiled(indexed: list[int], sampled: dict[int, array]) -> dict[int, list[int]]:
+    """``_candidates`` in NumPy, for large piles: every (sampled hash, rank) pair in one
+    array, sorted by hash with ranks in order, so that a run of equal hashes is one
+    posting with its members best first; each member is paired with the better ones
+    before it (in a crowded posting with the ``_CROWDED_PEERS`` best only), and the pairs
+    are counted with one ``np.unique``. The counts are integers: the same candidates."""
+    import numpy as np
+
+    n = len(indexed)
+    sizes = np.fromiter((len(sampled[i]) for i in indexed), dtype=np.int64, count=n)
+    if all(sampled[i].itemsize == 4 for i in indexed):  # array("I"): 4 bytes, usually
+        hashes = np.frombuffer(b"".join(sampled[i].tobytes() for i in indexed), np.uint32)
+    else:
+        hashes = np.fromiter((h for i in indexed for h in sampled[i]), dtype=np.uint32)
+    ranks = np.repeat(np.arange(n, dtype=np.int64), sizes)
+    by_hash = np.argsort(hashes, kind="stable")  # stable: ranks stay in order
+    hashes, ranks = hashes[by_hash], ranks[by_hash]
+    # postings: runs of one hash; pos: each entry's place in its run
+    starts = np.flatnonzero(np.r_[True, hashes[1:] != hashes[:-1]])
+    lengths = np.diff(np.r_[starts, len(hashes)])
+    start_of = np.repeat(starts, lengths)
+    pos = np.arange(len(hashes)) - start_of
+    better = np.where(lengths <= _MAX_POSTING, lengths, _CROWDED_PEERS)
+    peers = np.minimum(pos, np.repeat(better, lengths))  # how many better ones each meets
+    total = int(peers.sum())
+    if total == 0:
+        return {}
+    worse = np.repeat(ranks, peers)
+    offset = np.arange(total) - np.repeat(np.cumsum(peers) - peers, peers)  # 0..peers-1
+    best = ranks[np.repeat(start_of, peers) + offset]
+    pairs, counts = np.unique(worse * n + best, return_counts=True)
+    worse, best = pairs // n, pairs % n
+    # the same float product and comparison as in ``_candidates``
+    keep = counts >= _CANDIDATE_SHARE * np.minimum(sizes[worse], sizes[best])
+    found: dict[int, list[int]] = defaultdict(list)
+    for w, b in zip(worse[keep].tolist(), best[keep].tolist(), strict=True):
+        found[indexed[w]].append(indexed[b])
+    return found
 
 
 def _near_similarity(dropped: array, kept: array) -> float | None:

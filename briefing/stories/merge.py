@@ -57,6 +57,7 @@ import heapq
 import itertools
 import logging
 import math
+import operator
 import re
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
@@ -85,30 +86,47 @@ CONFLICT_SHARE = 0.25
 SHARED_NAMES = 2
 SHARED_NAMES_RELIEF = 0.05
 _SIGNAL_POSTINGS = 200  # a signal more stories share is too common to find candidates by
+_COMPILED_FROM = 1_000  # articles: from this many, candidate pairs are first looked at in
+# SciPy, and only those whose cosine may reach the threshold are compared word by word
+_SLACK = 1e-6  # far above the rounding of a cosine summed in another order (~1e-14)
+_ROUGH_CHUNK = 20_000  # pairs per sparse product
 
 
 class _Cluster:
     __slots__ = (
-        "centroid",
         "days",
         "embedding",
         "lang",
         "langs",
-        "mean",
         "members",
         "names",
         "signals",
         "size",
         "stated",
+        "_centroid",
+        "_mean",
+        "_unit",
         "_mentions",
+        "_named",
     )
 
-    def __init__(self, members: list[int], centroid: dict[str, float]) -> None:
+    def __init__(
+        self,
+        members: list[int],
+        centroid: dict[str, float] | None = None,
+        mean: dict[str, float] | None = None,
+        unit: Callable[[int], dict[str, float]] | None = None,
+    ) -> None:
+        """``centroid`` and ``mean`` (the plain mean of the unit vectors; the centroid
+        when not given), or ``unit``, each member's unit vector, to compute both when
+        first asked: most stories of a large pile are never compared word by word (see
+        ``_Rough``)."""
         self.members = members
         self.size = len(members)
-        self.centroid = centroid
-        self.mean: dict[str, float] = centroid  # the plain mean of the unit vectors
-        self.names: Counter[str] = Counter()
+        self._centroid = centroid
+        self._mean = mean if mean is not None else centroid
+        self._unit = unit
+        self.names: Counter[str] = Counter()  # complete before ``named()`` is asked
         self.days: tuple[int, int] | None = None
         self.lang = "und"
         self.langs: frozenset[str] = frozenset()  # its articles' languages, "und" aside
@@ -118,6 +136,26 @@ class _Cluster:
         # shelling" names Turkey): asked only by the conflict test, so computed lazily
         self.stated: Callable[[int], frozenset[str]] = _no_names
         self._mentions: Counter[str] | None = None
+        self._named: set[str] | None = None
+
+    @property
+    def centroid(self) -> dict[str, float]:
+        if self._centroid is None:
+            assert self._unit is not None
+            found = [self._unit(i) for i in self.members]
+            if len(found) == 1:
+                self._centroid = self._mean = found[0]
+            else:
+                self._centroid = _mean(found)
+                self._mean = _plain_mean(found, [1.0] * len(found))
+        return self._centroid
+
+    @property
+    def mean(self) -> dict[str, float]:
+        if self._mean is None:
+            self.centroid  # noqa: B018 -- makes both
+        assert self._mean is not None
+        return self._mean
 
     def mentions(self) -> Counter[str]:
         """How many of the story's articles state each name, in any form."""
@@ -126,8 +164,11 @@ class _Cluster:
         return self._mentions
 
     def named(self) -> set[str]:
-        """The names at least half of the story's articles state."""
-        return {name for name, n in self.names.items() if 2 * n >= self.size}
+        """The names at least half of the story's articles state (asked once ``names``
+        is complete, and kept)."""
+        if self._named is None:
+            self._named = {name for name, n in self.names.items() if 2 * n >= self.size}
+        return self._named
 
 
 def merge(
@@ -148,47 +189,71 @@ def merge(
     flat = [a for story in stories for a in story.articles]
     bilingual = len({a.lang for a in flat} - {"und"}) > 1  # else no signals are needed
     made = [(found or {}).get(a.id) or features(a) for a in flat]
-    unit = _vectors([f.counts for f in made])
+    counts = [f.counts for f in made]
+    groups, start = [], 0
+    for story in stories:
+        groups.append(list(range(start, start + len(story.articles))))
+        start += len(story.articles)
+    rough = _Rough(counts, groups) if len(flat) >= _COMPILED_FROM else None
+    df = rough.df if rough is not None else Counter(itertools.chain.from_iterable(counts))
+    idf = _Idf(df, len(counts))
+
+    def unit(index: int) -> dict[str, float]:  # asked once per article: one story each
+        return _unit(counts[index], idf)
 
     @functools.cache
     def stated(index: int) -> frozenset[str]:
         return frozenset(known_names(_head(flat[index])))
 
+    published = _published_days(flat)
+    spoken = {lang: frozenset((lang,)) - {"und"} for lang in {a.lang for a in flat}}
     clusters: list[_Cluster] = []
-    start = 0
-    for story in stories:
-        members = list(range(start, start + len(story.articles)))
-        start += len(story.articles)
-        centroid = unit[start - 1] if len(members) == 1 else _mean([unit[i] for i in members])
-        cluster = _Cluster(members, centroid)
+    for story, members in zip(stories, groups, strict=True):
+        cluster = _Cluster(members, unit=unit)
         cluster.stated = stated
-        if len(members) > 1:
-            cluster.mean = _plain_mean([unit[i] for i in members], [1.0] * len(members))
-        for index, article in zip(members, story.articles, strict=True):
-            named = made[index].named
-            cluster.names.update(named)
+        if len(members) == 1:
+            named = made[members[0]].named
+            cluster.names = Counter(named)
+            cluster._named = set(named)  # each once in a story of one: all are named
+            article = story.articles[0]
             if bilingual and (not vectors or article.id not in vectors):  # else embeddings
-                cluster.signals |= _signals(article, named)
-        days = [a.published_day for a in story.articles if a.published_day is not None]
-        cluster.days = (min(days), max(days)) if days else None
-        langs = Counter(a.lang for a in story.articles)
-        cluster.lang = langs.most_common(1)[0][0]
-        cluster.langs = frozenset(langs) - {"und"}
+                cluster.signals = _signals(article, named)
+            day = published[members[0]]
+            cluster.days = None if day is None else (day, day)
+            cluster.lang = article.lang
+            cluster.langs = spoken[article.lang]
+        else:
+            for index, article in zip(members, story.articles, strict=True):
+                named = made[index].named
+                cluster.names.update(named)
+                if bilingual and (not vectors or article.id not in vectors):
+                    cluster.signals |= _signals(article, named)
+            days = [published[i] for i in members if published[i] is not None]
+            cluster.days = (min(days), max(days)) if days else None  # type: ignore[type-var]
+            langs = Counter(a.lang for a in story.articles)
+            cluster.lang = langs.most_common(1)[0][0]
+            cluster.langs = frozenset(langs) - {"und"}
         if vectors:
             found = [vectors[a.id] for a in story.articles if a.id in vectors]
             cluster.embedding = _mean_dense(found) if found else None
         clusters.append(cluster)
 
-    joined = _join(clusters, threshold)
+    joined = _join(clusters, threshold, rough)
     if vectors and bilingual:
         joined = _join_across(joined, [a.lang for a in flat], embed_threshold)
-    merged = [
-        sorted((flat[i] for i in c.members), key=lambda a: position.get(a.id, 0)) for c in joined
-    ]
-    ranked = sorted(merged, key=lambda group: _importance(group, position))
+    place = [position.get(a.id, 0) for a in flat]
+    outlets = [a.outlet_key for a in flat]
+    merged = [sorted(c.members, key=place.__getitem__) for c in joined]
+
+    def importance(group: list[int]) -> tuple[int, int, int, int]:
+        """More outlets, more articles, later date, then earlier in the input."""
+        latest = max((published[i] or 0 for i in group), default=0)
+        return (-len({outlets[i] for i in group}), -len(group), -latest, place[group[0]])
+
+    ranked = sorted(merged, key=importance)
     if len(ranked) != len(stories):
         logger.info("merge: %d stories joined into %d", len(stories), len(ranked))
-    return tuple(_story(group) for group in ranked)
+    return tuple(_story([flat[i] for i in group]) for group in ranked)
 
 
 # --- representation ------------------------------------------------------------------
@@ -234,39 +299,212 @@ def features(article: Article, reading: Reading | None = None) -> Features:
     return Features(dict(counts), frozenset(known_names(_head(article), nouns_only=True)))
 
 
+# The vectors are dicts and their arithmetic is Python's, term by term, in the order of
+# the dicts: a cosine or a mean moved to another summation order (NumPy's pairwise sums,
+# a sparse product) could differ in the last bit and turn a threshold decision. The
+# helpers below loop in C (``map``, ``filter``, ``zip``) but add the same products in the
+# same order as a plain loop would, so they give the same bits.
+
+
 def _vectors(counts: Sequence[Counter[str]]) -> list[dict[str, float]]:
     """Unit TF-IDF vectors, document frequencies capped at DF_CAP of the articles."""
-    n = len(counts)
-    df = Counter(term for found in counts for term in found)
+    idf = _idf(counts)
+    return [_unit(found, idf) for found in counts]
+
+
+def _idf(counts: Sequence[Counter[str]]) -> dict[str, float]:
+    """Each term's IDF, its document frequency capped at DF_CAP of the articles."""
+    return _idf_of(Counter(itertools.chain.from_iterable(counts)), len(counts))
+
+
+def _idf_of(df: Mapping[str, int], n: int) -> dict[str, float]:
     cap = max(2.0, DF_CAP * n)
-    idf = {term: math.log((n + 1) / (min(d, cap) + 1)) + 1 for term, d in df.items()}
-    vectors = []
-    for found in counts:
-        vector = {t: math.log1p(w) * idf[t] for t, w in found.items()}
-        norm = math.sqrt(sum(v * v for v in vector.values())) or 1.0
-        vectors.append({t: v / norm for t, v in vector.items()})
-    return vectors
+    return {term: math.log((n + 1) / (min(d, cap) + 1)) + 1 for term, d in df.items()}
+
+
+class _Idf(dict[str, float]):
+    """``_idf_of(df, n)``, each term's worked out when first asked (a large pile's
+    stories are mostly never compared word by word): the same values."""
+
+    def __init__(self, df: Mapping[str, int], n: int) -> None:
+        super().__init__()
+        self.df, self.n, self.cap = df, n, max(2.0, DF_CAP * n)
+
+    def __missing__(self, term: str) -> float:
+        value = math.log((self.n + 1) / (min(self.df[term], self.cap) + 1)) + 1
+        self[term] = value
+        return value
+
+
+def _unit(found: Counter[str], idf: dict[str, float]) -> dict[str, float]:
+    """The unit TF-IDF vector of one article's term counts."""
+    values = list(map(operator.mul, map(math.log1p, found.values()), map(idf.__getitem__, found)))
+    norm = math.sqrt(sum(map(operator.mul, values, values))) or 1.0
+    return dict(zip(found, map(operator.truediv, values, itertools.repeat(norm)), strict=True))
+
+
+class _Rough:
+    """The stories' centroids as rows of a sparse matrix (SciPy): the vectors ``_unit``
+    and ``_mean`` make, but computed in another order, so equal to them only up to the
+    last bits. They give a first look at many pairs at once, never a decision: a pair
+    whose rough cosine is more than ``_SLACK`` below the threshold has its cosine below
+    the threshold too (the sums of a few hundred products of unit vectors differ by
+    about 1e-14), and is left without building its vectors or summing them again."""
+
+    def __init__(self, counts: Sequence[Counter[str]], stories: Sequence[list[int]]):
+        import numpy as np
+        import scipy.sparse as sp
+
+        n = len(counts)
+        terms = dict.fromkeys(itertools.chain.from_iterable(counts))
+        self.column = dict(zip(terms, range(len(terms)), strict=True))
+        columns = np.fromiter(
+            map(self.column.__getitem__, itertools.chain.from_iterable(counts)),
+            dtype=np.int64,
+            count=sum(map(len, counts)),
+        )
+        df = np.bincount(columns, minlength=len(terms))
+        # each term's document frequency, exactly as Counter counts it: the idf is exact
+        self.df: dict[str, int] = dict(zip(terms, df.tolist(), strict=True))
+        weights = np.fromiter(
+            itertools.chain.from_iterable(map(Counter.values, counts)),
+            dtype=np.float64,
+            count=len(columns),
+        )
+        idf = np.log((n + 1) / (np.minimum(df, max(2.0, DF_CAP * n)) + 1)) + 1
+        lengths = np.fromiter(map(len, counts), dtype=np.int64, count=n)
+        articles = sp.csr_matrix(
+            (np.log1p(weights) * idf[columns], columns, np.r_[0, np.cumsum(lengths)]),
+            shape=(n, len(terms)),
+        )
+        sizes = np.fromiter(map(len, stories), dtype=np.int64, count=len(stories))
+        members = np.fromiter(itertools.chain.from_iterable(stories), dtype=np.int64, count=n)
+        story = sp.csr_matrix(
+            (np.ones(n), members, np.r_[0, np.cumsum(sizes)]), shape=(len(stories), n)
+        )
+        self.rows = _normalised((story @ _normalised(articles)).tocsr())
+        self.rows.sort_indices()
+        self.starts: list[int] = self.rows.indptr.tolist()
+        self.dense = np.zeros(len(terms))
+
+    def sift(
+        self, found: Sequence[set[int]], langs: Sequence[str], threshold: float
+    ) -> tuple[list[tuple[int, int]], list[float]]:
+        """Of the pairs (i, j > i) of stories, j in ``found[i]``, those that may join,
+        in that order, with their rough cosines: those in two languages (compared on
+        signals, not words: see ``_similarity``) and those whose rough cosine reaches the
+        lowest threshold a pair can have (``SHARED_NAMES_RELIEF`` below ``threshold``)
+        less ``_SLACK`` (the lowest of the values ``_similarity`` holds ``near``
+        against). ``_similarity`` would give the others 0."""
+        import numpy as np
+
+        sizes = np.fromiter(map(len, found), dtype=np.int64, count=len(found))
+        second = np.fromiter(
+            itertools.chain.from_iterable(found), dtype=np.int64, count=int(sizes.sum())
+        )
+        first = np.repeat(np.arange(len(found), dtype=np.int64), sizes)
+        upper = second > first
+        first, second = first[upper], second[upper]
+        near = np.empty(len(first))
+        for k in range(0, len(first), _ROUGH_CHUNK):
+            a = self.rows[first[k : k + _ROUGH_CHUNK]]
+            b = self.rows[second[k : k + _ROUGH_CHUNK]]
+            near[k : k + _ROUGH_CHUNK] = np.asarray(a.multiply(b).sum(axis=1)).ravel()
+        codes: dict[str, int] = {"und": -1}
+        lang = np.array([codes.setdefault(x, len(codes)) for x in langs])
+        across = (lang[first] != lang[second]) & (lang[first] >= 0) & (lang[second] >= 0)
+        lowest = min(threshold, threshold - SHARED_NAMES_RELIEF)
+        keep = across | (near >= lowest - _SLACK)
+        pairs = list(zip(first[keep].tolist(), second[keep].tolist(), strict=True))
+        return pairs, near[keep].tolist()
+
+    def against(self, centroid: dict[str, float], stories: list[int]) -> list[float | None]:
+        """The rough cosines of ``centroid`` with ``stories`` (None for a story made by
+        joining: it has no row)."""
+        import numpy as np
+
+        if all(k >= len(self.starts) - 1 for k in stories):
+            return [None] * len(stories)
+        columns = np.fromiter(map(self.column.__getitem__, centroid), np.int64, len(centroid))
+        dense, data, indices, starts = self.dense, self.rows.data, self.rows.indices, self.starts
+        dense[columns] = np.fromiter(centroid.values(), np.float64, len(centroid))
+        out: list[float | None] = []
+        for k in stories:
+            if k >= len(starts) - 1:
+                out.append(None)
+            else:
+                a, b = starts[k], starts[k + 1]
+                out.append(float(data[a:b] @ dense[indices[a:b]]))
+        dense[columns] = 0.0
+        return out
+
+
+def _normalised(matrix: Any) -> Any:
+    """``matrix`` (CSR) with its rows scaled to unit length."""
+    import numpy as np
+
+    lengths = np.diff(matrix.indptr)
+    rows = np.repeat(np.arange(matrix.shape[0]), lengths)
+    norms = np.sqrt(np.bincount(rows, weights=matrix.data**2, minlength=matrix.shape[0]))
+    norms[norms == 0] = 1.0
+    matrix.data /= np.repeat(norms, lengths)
+    return matrix
+
+
+def _published_days(articles: Sequence[Article]) -> list[int | None]:
+    """Each article's ``published_day``, worked out once per distinct ``published``."""
+    known: dict[str | None, int | None] = {}
+    out = []
+    for article in articles:
+        if article.published not in known:
+            known[article.published] = article.published_day
+        out.append(known[article.published])
+    return out
+
+
+def _total(vectors: Sequence[dict[str, float]], weights: Sequence[float]) -> dict[str, float]:
+    """The weighted sum of vectors, each term's summed in the vectors' order; terms in
+    the order they first appear."""
+    total: dict[str, float] = {}
+    for vector, weight in zip(vectors, weights, strict=True):
+        scaled = dict(
+            zip(vector, map(operator.mul, vector.values(), itertools.repeat(weight)), strict=True)
+        )
+        if total:
+            # terms already there: the running sum plus this one's, written into
+            # ``scaled`` so that one update keeps their place and appends the new ones
+            common = list(filter(total.__contains__, vector))
+            scaled.update(
+                zip(
+                    common,
+                    map(
+                        operator.add,
+                        map(total.__getitem__, common),
+                        map(scaled.__getitem__, common),
+                    ),
+                    strict=True,
+                )
+            )
+        total.update(scaled)
+    return total
 
 
 def _mean(
     vectors: Sequence[dict[str, float]], weights: Sequence[float] | None = None
 ) -> dict[str, float]:
     """The unit-length (weighted) mean of unit vectors."""
-    total: Counter[str] = Counter()
-    for vector, weight in zip(vectors, weights or [1.0] * len(vectors), strict=True):
-        for term, value in vector.items():
-            total[term] += value * weight
-    norm = math.sqrt(sum(v * v for v in total.values())) or 1.0
-    return {t: v / norm for t, v in total.items()}
+    total = _total(vectors, weights or [1.0] * len(vectors))
+    values = list(total.values())
+    norm = math.sqrt(sum(map(operator.mul, values, values))) or 1.0
+    return dict(zip(total, map(operator.truediv, values, itertools.repeat(norm)), strict=True))
 
 
 def _plain_mean(vectors: Sequence[dict[str, float]], weights: Sequence[float]) -> dict[str, float]:
-    total: Counter[str] = Counter()
-    for vector, weight in zip(vectors, weights, strict=True):
-        for term, value in vector.items():
-            total[term] += value * weight
+    total = _total(vectors, weights)
     size = sum(weights)
-    return {t: v / size for t, v in total.items()}
+    return dict(
+        zip(total, map(operator.truediv, total.values(), itertools.repeat(size)), strict=True)
+    )
 
 
 def _mean_dense(vectors: Sequence[Sequence[float]]) -> list[float]:
@@ -276,9 +514,12 @@ def _mean_dense(vectors: Sequence[Sequence[float]]) -> list[float]:
 
 
 def _cosine(a: dict[str, float], b: dict[str, float]) -> float:
+    """The dot product of two unit vectors: the terms of the smaller one in its order
+    (the terms it alone has add 0.0, which changes no sum, so they are left out)."""
     if len(a) > len(b):
         a, b = b, a
-    return sum(v * b.get(t, 0.0) for t, v in a.items())
+    common = list(filter(b.__contains__, a))
+    return sum(map(operator.mul, map(a.__getitem__, common), map(b.__getitem__, common)), 0.0)
 
 
 _LATIN_WORD = re.compile(r"[A-Za-z][\w'’-]*")
@@ -331,8 +572,11 @@ def _span(a: tuple[int, int] | None, b: tuple[int, int] | None) -> tuple[int, in
     return min(a[0], b[0]), max(a[1], b[1])
 
 
-def _similarity(a: _Cluster, b: _Cluster, threshold: float) -> float:
-    """How alike two stories are, 0 when they may not join."""
+def _similarity(a: _Cluster, b: _Cluster, threshold: float, near: float | None = None) -> float:
+    """How alike two stories are, 0 when they may not join. ``near``: their cosine
+    summed in another order (``_Rough``); when it is more than ``_SLACK`` below the
+    threshold, so is the cosine, and the pair is left without summing it again. The
+    checks are pure, so their order changes no result: the cheap ones come first."""
     span = _span(a.days, b.days)
     if span is not None and span[1] - span[0] > MAX_DAYS_APART:
         return 0.0
@@ -345,10 +589,12 @@ def _similarity(a: _Cluster, b: _Cluster, threshold: float) -> float:
     shared = a.named() & b.named()
     if not shared:
         return 0.0
-    if _conflict(a, b):
-        return 0.0
     if len(shared) >= SHARED_NAMES:  # more actors in common, less wording needed
         threshold -= SHARED_NAMES_RELIEF
+    if near is not None and near < threshold - _SLACK:
+        return 0.0
+    if _conflict(a, b):
+        return 0.0
     cosine = _cosine(a.centroid, b.centroid)
     if cosine < threshold or (a.size + b.size > 2 and _cosine(a.mean, b.mean) < AVERAGE_FLOOR):
         return 0.0
@@ -369,11 +615,14 @@ def _conflict(a: _Cluster, b: _Cluster) -> bool:
     return any(in_a[n] < CONFLICT_SHARE * a.size for n in b.named() & _COUNTRIES)
 
 
-def _join(clusters: list[_Cluster], threshold: float) -> list[_Cluster]:
+def _join(
+    clusters: list[_Cluster], threshold: float, rough: _Rough | None = None
+) -> list[_Cluster]:
     """Centroid linkage: join the most similar pair, compare the joined story again.
 
     Only stories sharing a name are compared within a language (the name gate), and
-    stories in two languages sharing a rare signal."""
+    stories in two languages sharing a rare signal. ``rough``: the stories' centroids
+    as a sparse matrix, to look at many pairs at once (see ``_Rough``)."""
     alive = dict(enumerate(clusters))
     # name -> first day (None: undated) -> stories: only stories within the date window
     # of each other are looked at
@@ -406,7 +655,9 @@ def _join(clusters: list[_Cluster], threshold: float) -> list[_Cluster]:
                 continue
             lo, hi = cluster.days
             for day in (*range(hi - MAX_DAYS_APART, lo + MAX_DAYS_APART + 1), None):
-                found |= days.get(day, set())
+                bucket = days.get(day)
+                if bucket:
+                    found |= bucket
         if bilingual:
             for signal in cluster.signals:
                 bucket = by_signal.get(signal, ())
@@ -418,13 +669,17 @@ def _join(clusters: list[_Cluster], threshold: float) -> list[_Cluster]:
     for i, cluster in alive.items():
         index(i, cluster, True)
 
+    found = [others(i, cluster) for i, cluster in alive.items()]
+    if rough is None:
+        pairs = [(i, j) for i, js in zip(alive, found, strict=True) for j in js if j > i]
+        near: list[float] | list[None] = [None] * len(pairs)
+    else:
+        pairs, near = rough.sift(found, [c.lang for c in clusters], threshold)
     heap: list[tuple[float, int, int]] = []
-    for i, cluster in alive.items():
-        for j in others(i, cluster):
-            if j > i:
-                sim = _similarity(cluster, alive[j], threshold)
-                if sim > 0:
-                    heap.append((-sim, i, j))
+    for (i, j), bound in zip(pairs, near, strict=True):
+        sim = _similarity(alive[i], alive[j], threshold, bound)
+        if sim > 0:
+            heap.append((-sim, i, j))
     heapq.heapify(heap)
     next_id = len(clusters)
     while heap:
@@ -434,9 +689,14 @@ def _join(clusters: list[_Cluster], threshold: float) -> list[_Cluster]:
         a, b = alive.pop(i), alive.pop(j)
         index(i, a, False)
         index(j, b, False)
-        joined = _Cluster(a.members + b.members, _mean([a.centroid, b.centroid], [a.size, b.size]))
+        joined = _Cluster(
+            a.members + b.members,
+            _mean([a.centroid, b.centroid], [a.size, b.size]),
+            _plain_mean([a.mean, b.mean], [a.size, b.size]),
+        )
         joined.stated = a.stated
-        joined.mean = _plain_mean([a.mean, b.mean], [a.size, b.size])
+        if a._mentions is not None and b._mentions is not None:
+            joined._mentions = a._mentions + b._mentions  # counts: the same as counting anew
         joined.names = a.names + b.names
         joined.signals = a.signals | b.signals
         joined.days = _span(a.days, b.days)
@@ -448,8 +708,10 @@ def _join(clusters: list[_Cluster], threshold: float) -> list[_Cluster]:
             )
         else:
             joined.embedding = a.embedding or b.embedding
-        for k in others(next_id, joined):
-            sim = _similarity(joined, alive[k], threshold)
+        found = list(others(next_id, joined))
+        near = rough.against(joined.centroid, found) if rough else [None] * len(found)
+        for k, bound in zip(found, near, strict=True):
+            sim = _similarity(joined, alive[k], threshold, bound)
             if sim > 0:
                 heapq.heappush(heap, (-sim, k, next_id))
         alive[next_id] = joined
@@ -533,10 +795,3 @@ def _join_across(
 def _story(articles: list[Article]) -> Story:
     ids = "\x00".join(sorted(a.id for a in articles))
     return Story(id="s-" + hashlib.sha256(ids.encode()).hexdigest()[:12], articles=tuple(articles))
-
-
-def _importance(articles: list[Article], position: dict[str, int]) -> tuple[int, int, int, int]:
-    """Sort key: more outlets, more articles, later date, then earlier in the input."""
-    outlets = len({a.outlet_key for a in articles})
-    latest = max((a.published_day or 0 for a in articles), default=0)
-    return (-outlets, -len(articles), -latest, min(position.get(a.id, 0) for a in articles))
