@@ -62,7 +62,7 @@ LEDE_WEIGHT = 0.5
 MAX_DAYS_APART = 3
 CROSS_MIN_SHARED = 3
 
-_LATIN_TERM = re.compile(r"\S*[a-z]\S*")
+_LATIN = re.compile("[a-z]")
 _CAPITALISED = re.compile(r"\b(?:[A-Z][\w'’-]*|\d[\d,.]*)")
 _EDGE_FLOOR = 0.05  # weaker similarities count as 0: fewer pairs to keep
 
@@ -93,15 +93,17 @@ def features(article: Article, reading: Reading | None = None) -> Features:
         first = next((line.split() for line in article.text.splitlines() if line.strip()), [])
         lede = " ".join(first[:LEDE_WORDS])
         lede_terms = tuple(terms(lede))
-    # counted first, weighted after: n * 4.0 + m * 0.5 is exact, so the same floats as
-    # adding each weight once per occurrence, and the terms in the same order
-    counts: Counter[str] = Counter()
-    for term, n in Counter(found.title_terms).items():
-        counts[term] = TITLE_WEIGHT * n
-    for term, n in Counter(lede_terms).items():
-        counts[term] += LEDE_WEIGHT * n
+    # counted first, weighted after (in C): n * 4.0 + m * 0.5 is exact, so the same floats
+    # as adding each weight once per occurrence, and the terms in the same order (the
+    # title's first, then the lede's new ones)
+    in_title, in_lede = Counter(found.title_terms), Counter(lede_terms)
+    title_weights = dict(zip(in_title, map(TITLE_WEIGHT.__mul__, in_title.values()), strict=True))
+    lede_weights = dict(zip(in_lede, map(LEDE_WEIGHT.__mul__, in_lede.values()), strict=True))
+    counts = title_weights | lede_weights
+    for term in title_weights.keys() & lede_weights.keys():
+        counts[term] = title_weights[term] + lede_weights[term]
     strong = _strong_terms(article, title + "\n" + lede, counts)
-    return Features(dict(counts), frozenset(strong))
+    return Features(counts, frozenset(strong))
 
 
 def group(
@@ -193,11 +195,12 @@ def _matrix(weighted: list[dict[str, float]], docs: list[_Doc]) -> sparse.csr_ma
     return sparse.csr_matrix(sparse.diags(1.0 / norms) @ matrix)
 
 
-def _strong_terms(article: Article, head: str, counts: Counter[str]) -> set[str]:
+def _strong_terms(article: Article, head: str, counts: dict[str, float]) -> set[str]:
     """Numbers and Latin-script names: what articles in two languages can share."""
     if article.lang == "ar":
-        # terms hold no white space: the terms with a Latin letter, found in one pass
-        found = {t for t in counts if t.isdigit()}.union(_LATIN_TERM.findall(" ".join(counts)))
+        found = {t for t in counts if t.isdigit()}
+        if _LATIN.search(" ".join(counts)):  # most Arabic articles hold no Latin term
+            found.update(t for t in counts if _LATIN.search(t))
     else:
         found = set(terms(" ".join(_CAPITALISED.findall(head)))) & counts.keys()
     return {t for t in found if not t.isdigit() or len(t) >= 2}
