@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import io
 import json
@@ -13,6 +14,7 @@ from pathlib import Path
 import docx
 import pytest
 
+import briefing.pipeline as pipeline_module
 from briefing.digest import extractive
 from briefing.errors import ConfigError, NoArticlesError, NoEndpointError
 from briefing.pipeline import MakeOptions, make
@@ -150,6 +152,22 @@ def test_no_articles_is_an_error_naming_the_paths(tmp_path: Path) -> None:
     (tmp_path / "notes.pdf").write_bytes(b"%PDF")
     with pytest.raises(NoArticlesError, match="notes.pdf"):
         make(options([tmp_path], tmp_path / "out"))
+    assert gc.isenabled()  # the collector paused for the pile is back after an error too
+
+
+def test_the_cycle_collector_is_paused_during_the_run_and_back_after(
+    tmp_path: Path, seeds_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seen: list[bool] = []
+    real = pipeline_module.stories_of
+
+    def watching(*args: object, **kwargs: object) -> object:
+        seen.append(gc.isenabled())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(pipeline_module, "stories_of", watching)
+    make(options([seeds_dir], tmp_path / "out", formats=("md",)))
+    assert seen == [False] and gc.isenabled()
 
 
 def test_llm_engine_without_endpoint_says_what_to_set(tmp_path: Path) -> None:

@@ -42,7 +42,7 @@ from ..stories import dedup
 from .grouping import stories_of, wants_embeddings
 from .llm_run import OUTPUT_ESTIMATE, LLMRun, Plan, PlannedCall, failed_digest, llm_notice
 from .options import ENGINES, FORMATS, MakeOptions, Progress
-from .parallel import map_chunks, map_inherited
+from .parallel import map_chunks, map_inherited, without_cycle_collection
 from .prepare import prepare
 
 __all__ = [
@@ -91,42 +91,43 @@ def make(options: MakeOptions, progress: Progress | None = None) -> MakeResult:
             "Configure an endpoint or drop --dry-run."
         )
 
-    if options.articles is not None:  # from the article store: read and cleaned already
-        ingested = IngestResult(options.articles, options.inputs)
-    else:
-        ingested = ingest.ingest(  # file by file, in worker processes for many files
-            options.paths, include_briefings=options.include_briefings, mapper=map_chunks
+    with without_cycle_collection():  # see parallel.py: the pile holds no cycles
+        if options.articles is not None:  # from the article store: read and cleaned already
+            ingested = IngestResult(options.articles, options.inputs)
+        else:
+            ingested = ingest.ingest(  # file by file, in worker processes for many files
+                options.paths, include_briefings=options.include_briefings, mapper=map_chunks
+            )
+        problems = list(ingested.problems)
+        if not ingested.articles:
+            listed = "; ".join(str(p) for p in problems[:5])
+            raise NoArticlesError(
+                "No articles found in "
+                + ", ".join(options.paths)
+                + (f" ({listed})" if listed else "")
+                + ". Give .txt, .md, .json, .jsonl, feed (.xml .rss .atom) or .html files, or "
+                "folders holding them."
+            )
+        # One pass over each article (clean, fingerprint, screen, term counts): a map, in
+        # worker processes for large piles (see prepare.py and parallel.py).
+        prepared = map_chunks(
+            partial(prepare, reference=options.today, cleaned=options.articles is not None),
+            ingested.articles,
         )
-    problems = list(ingested.problems)
-    if not ingested.articles:
-        listed = "; ".join(str(p) for p in problems[:5])
-        raise NoArticlesError(
-            "No articles found in "
-            + ", ".join(options.paths)
-            + (f" ({listed})" if listed else "")
-            + ". Give .txt, .md, .json, .jsonl, feed (.xml .rss .atom) or .html files, or "
-            "folders holding them."
-        )
-    # One pass over each article (clean, fingerprint, screen, term counts): a map, in
-    # worker processes for large piles (see prepare.py and parallel.py).
-    prepared = map_chunks(
-        partial(prepare, reference=options.today, cleaned=options.articles is not None),
-        ingested.articles,
-    )
-    ingested = IngestResult((), ingested.inputs, ingested.problems)  # the raw texts go
-    cleaned = tuple(p.article for p in prepared)
-    deduped = dedup.dedup(cleaned, [p.print for p in prepared])
-    kept = {id(a) for a in deduped.articles}
-    survivors = [p for p in prepared if id(p.article) in kept]
-    screened = tuple(p.screened for p in survivors)
-    quarantined = tuple(q for p in survivors for q in p.quarantined)
-    features = [p.features for p in survivors]
-    merging = [p.merging for p in survivors]
-    del prepared, survivors  # the prints: memory is held only as long as it is needed
-    for q in quarantined:
-        log.warning("article %s addresses an AI; quarantined: %s", q.article_id, q.text[:120])
-    stories = stories_of(screened, options, features, merging)
-    del features, merging
+        ingested = IngestResult((), ingested.inputs, ingested.problems)  # the raw texts go
+        cleaned = tuple(p.article for p in prepared)
+        deduped = dedup.dedup(cleaned, [p.print for p in prepared])
+        kept = {id(a) for a in deduped.articles}
+        survivors = [p for p in prepared if id(p.article) in kept]
+        screened = tuple(p.screened for p in survivors)
+        quarantined = tuple(q for p in survivors for q in p.quarantined)
+        features = [p.features for p in survivors]
+        merging = [p.merging for p in survivors]
+        del prepared, survivors  # the prints: memory is held only as long as it is needed
+        for q in quarantined:
+            log.warning("article %s addresses an AI; quarantined: %s", q.article_id, q.text[:120])
+        stories = stories_of(screened, options, features, merging)
+        del features, merging
     updates: dict[str, Update] = {}
     repeated = 0
     if options.previous:
@@ -178,20 +179,21 @@ def make(options: MakeOptions, progress: Progress | None = None) -> MakeResult:
         provenance_extra = llm.provenance()
         notice = llm_notice(options.settings.llm.model)
     else:
-        # written and checked story by story: a map, in worker processes for large piles
-        digests, found = _gathered(
-            _with_stories(
-                map_chunks(
-                    partial(
-                        _extract_checked, max_points=options.max_points, quarantined=quarantined
+        with without_cycle_collection():
+            # written and checked story by story: a map, in worker processes for large piles
+            digests, found = _gathered(
+                _with_stories(
+                    map_chunks(
+                        partial(
+                            _extract_checked, max_points=options.max_points, quarantined=quarantined
+                        ),
+                        list(enumerate(stories, start=1)),
+                        weight=len(deduped.articles),
+                        progress=lambda done: report("stories", done, len(stories)),
                     ),
-                    list(enumerate(stories, start=1)),
-                    weight=len(deduped.articles),
-                    progress=lambda done: report("stories", done, len(stories)),
-                ),
-                stories,
+                    stories,
+                )
             )
-        )
         problems.extend(found)
         provenance_extra = {"engine_version": extractive.ENGINE_VERSION}
         notice = EXTRACTIVE_NOTICE
@@ -225,7 +227,8 @@ def make(options: MakeOptions, progress: Progress | None = None) -> MakeResult:
         quarantined=quarantined,
         translated_titles=translated,
     )
-    written, stdout = _write(briefing, options)
+    with without_cycle_collection():
+        written, stdout = _write(briefing, options)
     return MakeResult(briefing, written, stdout, tuple(problems), repeated=repeated)
 
 
