@@ -14,6 +14,7 @@ import pytest
 from briefing_samples import REUTERS, STORY_OK, WIRE, sample_briefing
 
 from briefing.models import Briefing, Point
+from briefing.render import common
 from briefing.render import md as render_md
 from briefing.render.common import Layout, visible
 
@@ -400,3 +401,14 @@ def test_model_verdicts_are_counted_in_the_appendix() -> None:
         "1 contradicted by the sources; 7 not checked by the model." in about
     )
     assert "not checked by the model" not in text.split('<a id="story-1"></a>')[0]
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["https://x.org/a b", "https://x.org/a\u00a0b", "https://x.org/a\u2028b", "http://x.org/\tq"],
+)
+def test_a_url_holding_any_white_space_is_not_a_link(url: str) -> None:
+    """Looked for by one regex class: the same characters str.isspace() accepts."""
+    assert common.safe_url(url) is None
+    assert common.safe_url("".join(url.split())) is not None
+    assert not [c for c in range(0x3100) if chr(c).isspace() != bool(common._SPACE.match(chr(c)))]
