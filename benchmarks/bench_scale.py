@@ -8,9 +8,10 @@ temporary folder (streamed by ingest: the 31k pool is one 95 MB file). Then, eac
 fresh child process:
 
 - **stories**: ingest -> clean -> dedup -> group -> merge, called stage by stage as the
-  pipeline calls them (the per-article pass in worker processes from 4,000 articles;
-  a tree without the pass or the merge is run the way it ran), with the time of each
-  stage and a digest of the duplicates and stories (to compare two trees);
+  pipeline calls them (the cycle collector paused, the per-article pass in worker
+  processes from 4,000 articles; a tree without the pass, the pause or the merge is run
+  the way it ran), with the time of each stage and a digest of the duplicates and
+  stories (to compare two trees);
 - **make**: the whole offline briefing through the command line (``brief make
   --engine extractive --format FORMATS``), wall time and peak resident memory.
 
@@ -46,6 +47,11 @@ from briefing.sources import clean, ingest
 from briefing.stories import dedup, group
 
 folder, one_day = sys.argv[1], sys.argv[2] == "1"
+try:  # as the pipeline does: the cycle collector paused from ingest to the stories
+    from briefing.pipeline.parallel import without_cycle_collection
+    without_cycle_collection().__enter__()
+except ImportError:  # a tree without it
+    pass
 times = {}
 start = time.perf_counter()
 read = ingest.ingest([folder]); times["ingest"] = time.perf_counter() - start
