@@ -40,7 +40,8 @@ _KEEP_FORMAT = {"\u200c", "\u200d"}
 _PREFIXED = re.compile(
     r"""
     (?P<sk>\bsk-(?:[A-Za-z0-9]+-)*[A-Za-z0-9_\-]{16,})            # OpenAI, Anthropic, DeepSeek…
-    | (?P<bearer>\b(?:Bearer|Token)\s+)[A-Za-z0-9._~+/\-]{12,}=*   # an Authorization value
+    | (?P<bearer>\b(?:Bearer\s+|Token\s+(?=[A-Za-z._~+/\-]*[0-9])))  # an Authorization
+      [A-Za-z0-9._~+/\-]{12,}=*       # value; after "Token" one with a digit, not a word
     | (?P<other>
         \bAKIA[0-9A-Z]{16}\b                                      # AWS access key id
       | \bgh[pousr]_[A-Za-z0-9]{30,}                              # GitHub tokens

@@ -275,10 +275,15 @@ def _pile(seed: int) -> list:
     return pile
 
 
-@pytest.mark.parametrize("seed", [1, 2, 3])
-def test_numpy_and_python_find_the_same_candidates(seed):
+@pytest.mark.parametrize(
+    ("seed", "batch"), [(1, 1 << 18), (2, 1 << 18), (3, 1 << 18), (1, 7), (2, 64)]
+)
+def test_numpy_and_python_find_the_same_candidates(seed, batch, monkeypatch):
+    """Also with the pairs made and counted a few entries at a time (the counts of one
+    pair then come from several batches and are added up)."""
     from briefing.stories import dedup as module
 
+    monkeypatch.setattr(module, "_PAIR_BATCH", batch)
     pile = _pile(seed)
     prints = [module.fingerprint(a) for a in pile]
     order = sorted(range(len(pile)), key=lambda i: module._rank(pile[i], i))

@@ -543,7 +543,7 @@ def test_rough_cosines_are_close_to_the_exact_ones():
     ]
     pairs = list(itertools.combinations(range(len(groups)), 2))
     found = [set(range(len(groups))) - {i} for i in range(len(groups))]
-    kept, near = rough.sift(found, ["ar"] * len(groups), threshold=-1.0)
+    kept, near = rough.sift(range(len(groups)), found, ["ar"] * len(groups), threshold=-1.0)
     assert kept == pairs  # each pair once, and all of them at a threshold below -1
     for (i, j), cosine in zip(kept, near, strict=True):
         assert abs(cosine - module._cosine(exact[i], exact[j])) < 1e-12

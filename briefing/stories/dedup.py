@@ -49,6 +49,7 @@ from array import array
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from ..models import Article, DedupResult, Duplicate
 from ..text import shingles, words
@@ -68,6 +69,7 @@ _CROWDED_PEERS = 4  # each article in it is compared with the best few only
 _CANDIDATE_SHARE = 0.5  # compare in full when this share of sampled hashes is shared
 _MIN_TITLE_FREE_WORDS = 25  # shorter texts are shingled together with their title
 _HASH_MASK = 0xFFFFFFFF
+_PAIR_BATCH = 1 << 18  # pair entries made and counted at a time (see _candidates_compiled)
 _COMPILED_FROM = 1_000  # articles: from this many, candidates are counted in NumPy
 
 
@@ -237,13 +239,29 @@ def _candidates_compiled(indexed: list[int], sampled: dict[int, array]) -> dict[
     pos = np.arange(len(hashes)) - start_of
     better = np.where(lengths <= _MAX_POSTING, lengths, _CROWDED_PEERS)
     peers = np.minimum(pos, np.repeat(better, lengths))  # how many better ones each meets
-    total = int(peers.sum())
-    if total == 0:
+    if not peers.any():
         return {}
-    worse = np.repeat(ranks, peers)
-    offset = np.arange(total) - np.repeat(np.cumsum(peers) - peers, peers)  # 0..peers-1
-    best = ranks[np.repeat(start_of, peers) + offset]
-    pairs, counts = np.unique(worse * n + best, return_counts=True)
+    # The pairs are made and counted a batch of entries at a time, and the counts merged:
+    # near-copies share nearly all their hashes, so the pairs made before counting can be
+    # dozens of times the distinct pairs (a wire story republished by 60 outlets), and
+    # memory stays bounded by those plus one batch.
+    ends = np.cumsum(peers)
+    cuts = np.searchsorted(ends, np.arange(_PAIR_BATCH, int(ends[-1]), _PAIR_BATCH), "right")
+    pending: list[tuple[np.ndarray, np.ndarray]] = []
+    waiting = 0
+    for lo, hi in zip(np.r_[0, cuts], np.r_[cuts, len(peers)], strict=True):
+        some = peers[lo:hi]
+        if not some.any():
+            continue
+        worse = np.repeat(ranks[lo:hi], some)
+        offset = np.arange(len(worse)) - np.repeat(np.cumsum(some) - some, some)
+        best = ranks[np.repeat(start_of[lo:hi], some) + offset]
+        pending.append(np.unique(worse * n + best, return_counts=True))
+        waiting += len(pending[-1][0])
+        if waiting > 4 * _PAIR_BATCH and len(pending) > 1:
+            pending = [_summed(pending)]
+            waiting = len(pending[0][0])
+    pairs, counts = _summed(pending)
     worse, best = pairs // n, pairs % n
     # the same float product and comparison as in ``_candidates``
     keep = counts >= _CANDIDATE_SHARE * np.minimum(sizes[worse], sizes[best])
@@ -251,6 +269,17 @@ def _candidates_compiled(indexed: list[int], sampled: dict[int, array]) -> dict[
     for w, b in zip(worse[keep].tolist(), best[keep].tolist(), strict=True):
         found[indexed[w]].append(indexed[b])
     return found
+
+
+def _summed(parts: list[tuple[Any, Any]]) -> tuple[Any, Any]:
+    """Counts of (sorted, distinct) pair keys from several batches, added up."""
+    import numpy as np
+
+    if len(parts) == 1:
+        return parts[0]
+    keys, inverse = np.unique(np.concatenate([k for k, _ in parts]), return_inverse=True)
+    counts = np.bincount(inverse, weights=np.concatenate([c for _, c in parts]))
+    return keys, counts.astype(np.int64)  # sums of integers below 2**53: exact
 
 
 def _near_similarity(dropped: array, kept: array) -> float | None:

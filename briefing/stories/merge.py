@@ -89,7 +89,8 @@ _SIGNAL_POSTINGS = 200  # a signal more stories share is too common to find cand
 _COMPILED_FROM = 1_000  # articles: from this many, candidate pairs are first looked at in
 # SciPy, and only those whose cosine may reach the threshold are compared word by word
 _SLACK = 1e-6  # far above the rounding of a cosine summed in another order (~1e-14)
-_ROUGH_CHUNK = 20_000  # pairs per sparse product
+_ROUGH_CHUNK = 5_000  # pairs per sparse product
+_PAIR_BATCH = 1 << 17  # candidate pairs gathered before they are compared
 
 
 class _Cluster:
@@ -388,9 +389,14 @@ class _Rough:
         self.dense = np.zeros(len(terms))
 
     def sift(
-        self, found: Sequence[set[int]], langs: Sequence[str], threshold: float
+        self,
+        ids: Sequence[int],
+        found: Sequence[set[int]],
+        langs: Sequence[str],
+        threshold: float,
     ) -> tuple[list[tuple[int, int]], list[float]]:
-        """Of the pairs (i, j > i) of stories, j in ``found[i]``, those that may join,
+        """Of the pairs (i, j > i) of stories, i in ``ids`` and j in the matching set of
+        ``found``, those that may join,
         in that order, with their rough cosines: those in two languages (compared on
         signals, not words: see ``_similarity``) and those whose rough cosine reaches the
         lowest threshold a pair can have (``SHARED_NAMES_RELIEF`` below ``threshold``)
@@ -402,7 +408,7 @@ class _Rough:
         second = np.fromiter(
             itertools.chain.from_iterable(found), dtype=np.int64, count=int(sizes.sum())
         )
-        first = np.repeat(np.arange(len(found), dtype=np.int64), sizes)
+        first = np.repeat(np.asarray(ids, dtype=np.int64), sizes)
         upper = second > first
         first, second = first[upper], second[upper]
         near = np.empty(len(first))
@@ -669,18 +675,34 @@ def _join(
     for i, cluster in alive.items():
         index(i, cluster, True)
 
-    found = [others(i, cluster) for i, cluster in alive.items()]
-    if rough is None:
-        pairs = [(i, j) for i, js in zip(alive, found, strict=True) for j in js if j > i]
-        near: list[float] | list[None] = [None] * len(pairs)
-    else:
-        pairs, near = rough.sift(found, [c.lang for c in clusters], threshold)
     heap: list[tuple[float, int, int]] = []
-    for (i, j), bound in zip(pairs, near, strict=True):
-        sim = _similarity(alive[i], alive[j], threshold, bound)
-        if sim > 0:
-            heap.append((-sim, i, j))
-    heapq.heapify(heap)
+    langs = [c.lang for c in clusters]
+
+    def compare(ids: list[int], sets: list[set[int]]) -> None:
+        if rough is None:
+            pairs = [(i, j) for i, js in zip(ids, sets, strict=True) for j in js if j > i]
+            near: list[float] | list[None] = [None] * len(pairs)
+        else:
+            pairs, near = rough.sift(ids, sets, langs, threshold)
+        for (i, j), bound in zip(pairs, near, strict=True):
+            sim = _similarity(alive[i], alive[j], threshold, bound)
+            if sim > 0:
+                heap.append((-sim, i, j))
+
+    # the candidates of a batch of stories at a time: where many stories name one place
+    # on the same days, the candidate sets of all of them at once grow with the square
+    ids: list[int] = []
+    sets: list[set[int]] = []
+    held = 0
+    for i, cluster in alive.items():
+        ids.append(i)
+        sets.append(others(i, cluster))
+        held += len(sets[-1])
+        if held >= _PAIR_BATCH:
+            compare(ids, sets)
+            ids, sets, held = [], [], 0
+    compare(ids, sets)
+    heapq.heapify(heap)  # the pairs' order is total: the heap pops the same way
     next_id = len(clusters)
     while heap:
         _, i, j = heapq.heappop(heap)
